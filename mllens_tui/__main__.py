@@ -1,0 +1,3 @@
+from mllens_tui.cli import main
+
+raise SystemExit(main())

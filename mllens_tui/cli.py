@@ -1,0 +1,301 @@
+"""The ``mllens`` command line: thin argparse subcommands that call the core and the store.
+
+Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plotext.
+
+Exit codes: 0 success; 1 invalid input (a lens, snapshot or name that is wrong or unknown);
+2 usage error; 3 storage failure (database locked, corrupt, newer schema, disk full,
+read-only); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mllens_tui import __version__
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_STORAGE = 3
+EXIT_INTERRUPTED = 130
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A failure with a message for the user and an exit code; no traceback is shown."""
+
+    def __init__(self, message: str, code: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _lens(args: argparse.Namespace, path: str | None = None) -> Lens:
+    from mllens_tui.lens.registry import resolve_lens
+
+    return resolve_lens(path or getattr(args, "lens", None))
+
+
+# -- lens ------------------------------------------------------------------------------------
+
+
+def cmd_lens_validate(args: argparse.Namespace) -> int:
+    from mllens_tui.lens.registry import load_any, resolve_lens
+
+    if args.path:
+        path = Path(args.path)
+        if path.suffix.lower() == ".json":
+            from mllens_tui.lens.aws_json import read_aws_lens
+
+            imported = read_aws_lens(path)
+            lens = imported.lens
+            for warning in imported.warnings:
+                _out(f"warning: {warning}")
+        else:
+            lens = load_any(path) if path.exists() else resolve_lens(args.path)
+    else:
+        lens = resolve_lens(getattr(args, "lens", None))
+    _out(
+        f"{lens.name} ({lens.id} {lens.version}) is valid: {len(lens.pillars)} pillars, "
+        f"{len(lens.phases)} phases, {len(lens.questions)} questions"
+    )
+    _out(f"content hash: {lens.content_hash}")
+    return EXIT_OK
+
+
+def lens_summary(lens: Lens) -> dict[str, Any]:
+    """The ``mllens lens show --json`` document, in lens order."""
+    return {
+        "id": lens.id,
+        "name": lens.name,
+        "version": lens.version,
+        "content_hash": lens.content_hash,
+        "pillars": [{"id": p.id, "name": p.name} for p in lens.pillars],
+        "phases": [{"id": p.id, "name": p.name} for p in lens.phases],
+        "levels": [
+            {"level": lv.level, "name": lv.name, "value": lv.value, "risk": lv.risk.value}
+            for lv in lens.levels
+        ],
+        "questions": [
+            {
+                "id": q.id,
+                "title": q.title,
+                "pillar": q.pillar,
+                "phase": q.phase,
+                "weight": q.weight,
+                "levels": list(q.levels),
+            }
+            for q in lens.questions
+        ],
+    }
+
+
+def lens_table(lens: Lens) -> str:
+    """A pillar x phase table of question counts, as plain text."""
+    if not lens.phases:
+        rows = [(p.name, str(len(lens.questions_in(pillar=p.id)))) for p in lens.pillars]
+        width = max(len(r[0]) for r in rows)
+        lines = [f"{'Pillar':<{width}}  Questions"]
+        lines += [f"{name:<{width}}  {count:>9}" for name, count in rows]
+        lines.append(f"{'Total':<{width}}  {len(lens.questions):>9}")
+        return "\n".join(lines)
+    heads = [ph.label for ph in lens.phases]
+    width = max(len("Total"), *(len(p.name) for p in lens.pillars))
+    cols = [max(len(h), 4) for h in heads]
+    lines = [
+        f"{'Pillar':<{width}}  "
+        + "  ".join(f"{h:>{c}}" for h, c in zip(heads, cols, strict=True))
+        + "  Total"
+    ]
+    for pillar in lens.pillars:
+        counts = [len(lens.questions_in(pillar.id, ph.id)) for ph in lens.phases]
+        lines.append(
+            f"{pillar.name:<{width}}  "
+            + "  ".join(f"{n:>{c}}" for n, c in zip(counts, cols, strict=True))
+            + f"  {sum(counts):>5}"
+        )
+    totals = [len(lens.questions_in(phase=ph.id)) for ph in lens.phases]
+    lines.append(
+        f"{'Total':<{width}}  "
+        + "  ".join(f"{n:>{c}}" for n, c in zip(totals, cols, strict=True))
+        + f"  {len(lens.questions):>5}"
+    )
+    lines.append("")
+    lines.append("Phases: " + "; ".join(f"{ph.label} = {ph.name}" for ph in lens.phases))
+    return "\n".join(lines)
+
+
+def cmd_lens_show(args: argparse.Namespace) -> int:
+    lens = _lens(args, args.path)
+    if args.json:
+        _print_json(lens_summary(lens))
+        return EXIT_OK
+    _out(f"{lens.name}  ({lens.id} {lens.version})")
+    _out(f"content hash: {lens.content_hash}")
+    _out()
+    _out(lens_table(lens))
+    if lens.levels:
+        _out()
+        _out(
+            "Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk.value})" for lv in lens.levels)
+        )
+    return EXIT_OK
+
+
+def cmd_lens_list(args: argparse.Namespace) -> int:
+    from mllens_tui import paths
+    from mllens_tui.lens.registry import builtin_lens, installed_lens_paths, load_path
+    from mllens_tui.problems import InputError
+
+    lens = builtin_lens()
+    _out(f"{lens.id:<32} {lens.version:<10} {len(lens.questions):>4} questions  (built in)")
+    for path in installed_lens_paths():
+        try:
+            user = load_path(path)
+        except InputError as exc:
+            count = len(exc.problems)
+            _out(f"{path.name:<32} INVALID: {count} problems (mllens lens validate {path})")
+            continue
+        _out(f"{user.id:<32} {user.version:<10} {len(user.questions):>4} questions  {path}")
+    _out()
+    _out(f"User lenses live in {paths.user_lenses_dir()}")
+    return EXIT_OK
+
+
+def cmd_lens_import(args: argparse.Namespace) -> int:
+    from mllens_tui import paths
+    from mllens_tui.lens.registry import BUILTIN_LENS_ID, load_any
+    from mllens_tui.lens.writer import lens_to_toml
+
+    source = Path(args.file)
+    if source.suffix.lower() == ".json":
+        from mllens_tui.lens.aws_json import read_aws_lens
+
+        imported = read_aws_lens(source)
+        lens = imported.lens
+        for warning in imported.warnings:
+            _out(f"warning: {warning}")
+    else:
+        lens = load_any(source)
+    if lens.id == BUILTIN_LENS_ID:
+        raise CliError(f"{source}: the id {lens.id!r} belongs to the built-in lens; choose another")
+    target = paths.user_lenses_dir() / f"{lens.id}.toml"
+    if target.exists() and not args.force:
+        raise CliError(f"{target} already exists; use --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".toml.tmp")
+    tmp.write_text(lens_to_toml(lens), encoding="utf-8")
+    os.replace(tmp, target)
+    _out(f"Imported {lens.name} as lens {lens.id!r} ({len(lens.questions)} questions) -> {target}")
+    return EXIT_OK
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from mllens_tui.app import make_app
+
+    app = make_app(
+        db_url=args.db,
+        lens=_lens(args),
+        workload=getattr(args, "workload", None),
+        question=getattr(args, "question", None),
+    )
+    app.run()
+    return int(app.return_code or 0)
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mllens",
+        description=(
+            "Assess an ML workload against the AWS Well-Architected Machine Learning Lens. "
+            "With no command, opens the app."
+        ),
+        epilog="Exit codes: 0 ok, 1 invalid input, 2 usage, 3 storage failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"mllens-tui {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (env MLLENS_DB)")
+    parser.add_argument("--data-dir", metavar="DIR", help="data directory (env MLLENS_DATA_DIR)")
+    parser.add_argument(
+        "--lens", metavar="PATH|ID", help="lens file, folder or installed id (env MLLENS_LENS)"
+    )
+    parser.set_defaults(handler=cmd_open)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open the app, optionally at a workload and question")
+    p.add_argument("workload", nargs="?", help="workload name")
+    p.add_argument("--question", metavar="ID", help="open at this question")
+    p.set_defaults(handler=cmd_open)
+
+    lens = sub.add_parser("lens", help="validate, show, list and import lenses")
+    lens_sub = lens.add_subparsers(title="lens commands", metavar="ACTION", required=True)
+    p = lens_sub.add_parser("validate", help="check a lens file or folder; exit 1 if invalid")
+    p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
+    p.set_defaults(handler=cmd_lens_validate)
+    p = lens_sub.add_parser("show", help="the pillar x phase table of a lens")
+    p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
+    p.add_argument("--json", action="store_true", help="print the lens as JSON")
+    p.set_defaults(handler=cmd_lens_show)
+    p = lens_sub.add_parser("list", help="the built-in lens and the lenses you added")
+    p.set_defaults(handler=cmd_lens_list)
+    p = lens_sub.add_parser(
+        "import", help="add a lens (TOML, or an AWS custom lens .json) to your lenses"
+    )
+    p.add_argument("file", help="lens .toml file or folder, or AWS custom lens .json")
+    p.add_argument("--force", action="store_true", help="replace a lens with the same id")
+    p.set_defaults(handler=cmd_lens_import)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["MLLENS_DATA_DIR"] = args.data_dir
+    from mllens_tui.problems import InputError
+
+    try:
+        return int(args.handler(args))
+    except InputError as exc:
+        sys.stderr.write(f"mllens: {exc.report()}\n")
+        return EXIT_INVALID
+    except CliError as exc:
+        sys.stderr.write(f"mllens: {exc}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("mllens: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

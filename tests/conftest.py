@@ -1,0 +1,38 @@
+"""Every test gets its own data directory and database; nothing touches the real user's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_LENSES = REPO.parent / "shared" / "lenses"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    monkeypatch.setenv("MLLENS_DATA_DIR", str(data))
+    monkeypatch.setenv("MLLENS_DB", f"sqlite:///{data / 'mllens.db'}")
+    monkeypatch.delenv("MLLENS_LENS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return data
+
+
+@pytest.fixture
+def db_url(isolated_data: Path) -> str:
+    return f"sqlite:///{isolated_data / 'mllens.db'}"
+
+
+@pytest.fixture(scope="session")
+def ml_lens():  # type: ignore[no-untyped-def]
+    from mllens_tui.lens.loader import load_lens
+    from mllens_tui.paths import builtin_lens_dir
+
+    return load_lens(builtin_lens_dir())
+
+
+@pytest.fixture
+def shared_lenses() -> Path:
+    return SHARED_LENSES

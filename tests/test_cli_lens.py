@@ -1,0 +1,112 @@
+"""`mllens lens ...`: validate, show, list, import, with meaningful exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mllens_tui import __version__
+from mllens_tui.cli import main
+from mllens_tui.paths import builtin_lens_dir
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_version_and_help_list_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("open", "lens"):
+        assert command in out
+
+
+def test_validate_builtin_lens(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lens", "validate")
+    assert code == 0
+    assert "105 questions" in out and "sha256:" in out
+
+
+def test_validate_broken_lens_exits_1_with_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(builtin_lens_dir(), folder)
+    rel = folder / "03-reliability.toml"
+    rel.write_text(rel.read_text().replace("weight = 3", "weight = -3", 1))
+    perf = folder / "04-performance-efficiency.toml"
+    perf.write_text(perf.read_text().replace('phase = "monitoring"', 'phase = "monitorin"', 1))
+    code, out, err = run(capsys, "lens", "validate", str(folder))
+    assert code == 1
+    assert "2 problems" in err
+    assert "03-reliability.toml: questions.MLREL-01.weight" in err
+    assert "unknown phase 'monitorin'" in err
+    assert out == ""
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["lens", "validate", "a", "b"])
+    assert info.value.code == 2
+
+
+def test_show_json_is_in_lens_order(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lens", "show", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["id"] == "aws-ml-lens"
+    assert set(data) == {
+        "id",
+        "name",
+        "version",
+        "content_hash",
+        "pillars",
+        "phases",
+        "levels",
+        "questions",
+    }
+    assert data["questions"][0]["id"] == "MLOE-01"
+    assert data["questions"][-1]["id"] == "MLSUS-16"
+    assert len(data["questions"][0]["levels"]) == 5
+    assert data["levels"][2] == {"level": 2, "name": "Repeatable", "value": 0.5, "risk": "MEDIUM"}
+
+
+def test_show_table_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lens", "show")
+    assert code == 0
+    reliability = next(line for line in out.splitlines() if line.startswith("Reliability"))
+    assert reliability.split()[1:] == ["0", "2", "3", "4", "2", "2", "13"]
+    total = next(line for line in out.splitlines() if line.startswith("Total"))
+    assert total.split()[1:] == ["8", "15", "18", "34", "13", "17", "105"]
+
+
+def test_import_user_lens_then_use_it_by_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared_lenses: Path
+) -> None:
+    code, out, _ = run(capsys, "lens", "import", str(shared_lenses / "Passport-Custom-Lens.json"))
+    assert code == 0, out
+    code, out, _ = run(capsys, "lens", "list")
+    assert code == 0
+    lens_id = out.splitlines()[1].split()[0]
+    code, out, _ = run(capsys, "lens", "show", lens_id, "--json")
+    assert code == 0
+    assert len(json.loads(out)["questions"]) == 11
+    # a second import of the same lens refuses without --force
+    code, _, err = run(capsys, "lens", "import", str(shared_lenses / "Passport-Custom-Lens.json"))
+    assert code == 1 and "--force" in err
+
+
+def test_unknown_lens_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "lens", "show", "no-such-lens")
+    assert code == 1
+    assert "no such lens file, folder or installed lens id" in err
