@@ -21,6 +21,7 @@ from mllens_tui import __version__
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
+    from mllens_tui.snapshot import Snapshot
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -210,6 +211,85 @@ def cmd_lens_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- snapshots and scores ---------------------------------------------------------------------
+
+
+def lens_lookup(args: argparse.Namespace) -> Callable[[str], Lens | None]:
+    """Find a snapshot's lens by id: the one named by --lens when it matches, else installed."""
+    from mllens_tui.lens.registry import find_lens, resolve_lens
+
+    explicit = resolve_lens(args.lens) if getattr(args, "lens", None) else None
+
+    def lookup(lens_id: str) -> Lens | None:
+        if explicit is not None and explicit.id == lens_id:
+            return explicit
+        return find_lens(lens_id)
+
+    return lookup
+
+
+def read_snapshot(args: argparse.Namespace, path: str) -> tuple[Snapshot, Lens]:
+    from mllens_tui.snapshot import read_snapshot_file
+
+    return read_snapshot_file(path, lens_lookup(args))
+
+
+def _hash_note(snapshot: Snapshot, lens: Lens, source: str) -> None:
+    if snapshot.content_hash and snapshot.content_hash != lens.content_hash:
+        sys.stderr.write(
+            f"note: {source} was written against other content of lens {lens.id!r} "
+            f"({snapshot.lens_version or 'unknown version'}); scoring with the installed "
+            f"{lens.version}\n"
+        )
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from mllens_tui.scoring import score
+    from mllens_tui.summary import scores_text
+
+    snapshot, lens, label = load_state(args, args.file)
+    _hash_note(snapshot, lens, label)
+    scores = score(lens, snapshot.answers, snapshot.profile, equal_weights=args.equal_weights)
+    if args.json:
+        _print_json(scores.to_json())
+    else:
+        _out(scores_text(lens, scores, workload=snapshot.workload_name))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from mllens_tui.snapshot import compare
+    from mllens_tui.summary import comparison_text
+
+    a, lens_a, label_a = load_state(args, args.a)
+    b, lens_b, label_b = load_state(args, args.b)
+    comparison = compare(a, lens_a, b, lens_b)
+    if args.json:
+        _print_json(comparison.to_json())
+    else:
+        _out(comparison_text(lens_a, comparison, label_a, label_b))
+    return EXIT_OK
+
+
+def cmd_snapshot_validate(args: argparse.Namespace) -> int:
+    snapshot, lens = read_snapshot(args, args.file)
+    kind = f"milestone {snapshot.milestone.name!r} of " if snapshot.milestone else ""
+    _out(
+        f"{args.file} is valid: {kind}workload {snapshot.workload_name!r}, lens {lens.id}, "
+        f"{len(snapshot.answers)} answers"
+    )
+    _hash_note(snapshot, lens, args.file)
+    return EXIT_OK
+
+
+def load_state(args: argparse.Namespace, source: str | None) -> tuple[Snapshot, Lens, str]:
+    """A snapshot from a file, or (storage) from --workload / --milestone."""
+    if source is None:
+        raise CliError("name a snapshot file", EXIT_USAGE)
+    snapshot, lens = read_snapshot(args, source)
+    return snapshot, lens, source
+
+
 # -- the app ---------------------------------------------------------------------------------
 
 
@@ -269,6 +349,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="lens .toml file or folder, or AWS custom lens .json")
     p.add_argument("--force", action="store_true", help="replace a lens with the same id")
     p.set_defaults(handler=cmd_lens_import)
+
+    p = sub.add_parser("score", help="score a snapshot: overall, floor, pillars, phases, plan")
+    p.add_argument("file", nargs="?", help="snapshot .toml file")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--equal-weights", action="store_true", help="weigh every question and pillar 1")
+    p.set_defaults(handler=cmd_score)
+    p = sub.add_parser("compare", help="compare two snapshots: deltas and changed questions")
+    p.add_argument("a", nargs="?", help="the earlier snapshot .toml")
+    p.add_argument("b", nargs="?", help="the later snapshot .toml")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.set_defaults(handler=cmd_compare)
+    snap = sub.add_parser("snapshot", help="check snapshot files")
+    snap_sub = snap.add_subparsers(title="snapshot commands", metavar="ACTION", required=True)
+    p = snap_sub.add_parser(
+        "validate", help="check a snapshot without scoring it; exit 1 if invalid"
+    )
+    p.add_argument("file", help="snapshot .toml file")
+    p.set_defaults(handler=cmd_snapshot_validate)
 
     for register in _EXTRA_COMMANDS:
         register(sub)
