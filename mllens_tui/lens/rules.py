@@ -15,6 +15,9 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\s*(?:(\|\|)|(&&)|(!)|(\()|(\))|([A-Za-z0-9_.\-]+))")
+# Real conditions nest two or three deep; the limit keeps a hostile one from exhausting the
+# Python stack (RecursionError) in the parser or in ``Rule.evaluate``.
+MAX_DEPTH = 64
 
 
 class RuleSyntaxError(ValueError):
@@ -84,6 +87,7 @@ class _Parser:
         self.tokens = tokens
         self.text = text
         self.index = 0
+        self.depth = 0
 
     def _peek(self) -> str | None:
         return self.tokens[self.index][0] if self.index < len(self.tokens) else None
@@ -111,15 +115,23 @@ class _Parser:
         token = self._peek()
         if token is None:
             raise RuleSyntaxError(f"condition ends too early: {self.text!r}")
+        if token in ("!", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                at = self.tokens[self.index][1]
+                raise RuleSyntaxError(f"nested more than {MAX_DEPTH} deep at character {at + 1}")
         if token == "!":
             self._take()
-            return Rule("not", args=(self.parse_unary(),))
+            rule = Rule("not", args=(self.parse_unary(),))
+            self.depth -= 1
+            return rule
         if token == "(":
             self._take()
             inner = self.parse_or()
             if self._peek() != ")":
                 raise RuleSyntaxError(f"missing ')' in {self.text!r}")
             self._take()
+            self.depth -= 1
             return inner
         if token in ("||", "&&", ")"):
             at = self.tokens[self.index][1]
