@@ -174,17 +174,21 @@ class _Accumulator:
         self.risks = dict.fromkeys(RISK_KEYS, 0)
 
     def add(self, qs: QuestionScore) -> None:
+        self.add_terms(qs.status, qs.risk, *_terms(qs))
+
+    def add_terms(
+        self, status: Status, risk: str, e: float, ev: float, eg: float, et: float
+    ) -> None:
         self.total += 1
-        self.risks[qs.risk] += 1
-        if qs.status == "not_applicable":
+        self.risks[risk] += 1
+        if status == "not_applicable":
             self.na += 1
-        elif qs.status == "answered":
-            e = qs.weight
+        elif status == "answered":
             self.answered += 1
             self.e_sum += e
-            self.ev_sum += e * (qs.value or 0.0)
-            self.gap_sum += e * qs.gap
-            self.t_sum += e * qs.target_value
+            self.ev_sum += ev
+            self.gap_sum += eg
+            self.t_sum += et
 
     def result(self, max_level: int | None) -> GroupScore:
         score = self.ev_sum / self.e_sum if self.answered and self.e_sum else None
@@ -202,6 +206,13 @@ class _Accumulator:
             pct_to_target=1 - self.gap_sum / self.t_sum if self.t_sum else None,
             risks=self.risks,
         )
+
+
+def _terms(qs: QuestionScore) -> tuple[float, float, float, float]:
+    """e, e*v, e*gap and e*t: what one question adds to every group it belongs to."""
+    e = qs.weight
+    v = qs.value or 0.0
+    return e, e * v, e * max(0.0, qs.target_value - v), e * qs.target_value
 
 
 _RULE_CACHE: dict[str, Rule] = {}
@@ -291,11 +302,12 @@ def score(
             lens, question, answers.get(question.id), profile, equal_weights=equal_weights
         )
         questions[question.id] = qs
-        overall.add(qs)
-        pillars[question.pillar].add(qs)
+        terms = _terms(qs)
+        overall.add_terms(qs.status, qs.risk, *terms)
+        pillars[question.pillar].add_terms(qs.status, qs.risk, *terms)
         if question.phase is not None:
-            phases[question.phase].add(qs)
-            cells[(question.pillar, question.phase)].add(qs)
+            phases[question.phase].add_terms(qs.status, qs.risk, *terms)
+            cells[(question.pillar, question.phase)].add_terms(qs.status, qs.risk, *terms)
 
     max_level: int | None = None if lens.is_choice_based else lens.max_level
     pillar_scores = {k: acc.result(max_level) for k, acc in pillars.items()}

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, Risk, RiskRule
@@ -51,6 +51,8 @@ CHOICE_KEYS = {
     "improvement_url",
 }
 RULE_KEYS = {"condition", "risk"}
+
+_Named = TypeVar("_Named", Pillar, Phase)
 
 
 def load_lens(path: Path | str) -> Lens:
@@ -103,8 +105,8 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
     version = _text(head, header, "version", "")
     description = _text(head, header, "description", "", required=False)
     source_url = _url(head, header, "source_url", "", required=False)
-    pillars = _named_items(head, header, "pillars", required=True)
-    phases = _named_items(head, header, "phases", required=False)
+    pillars = _named_items(head, header, "pillars", Pillar, required=True)
+    phases = _named_items(head, header, "phases", Phase, required=False)
     levels = _levels(head, header)
 
     collectors = [head]
@@ -161,10 +163,7 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
 
 def content_hash(lens: Lens) -> str:
     """sha256 over a canonical JSON form of everything the lens says (not its formatting)."""
-    data = asdict(lens)
-    data.pop("content_hash", None)
-    data.pop("_questions_by_id", None)
-    data.pop("_order", None)
+    data = {k: v for k, v in asdict(lens).items() if k != "content_hash" and not k.startswith("_")}
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -249,9 +248,8 @@ def _risk(col: Collector, value: object, where: str, allowed: set[str]) -> Risk 
 
 
 def _named_items(
-    col: Collector, raw: dict[str, Any], key: str, *, required: bool
-) -> list[Pillar] | list[Phase]:
-    kind = Pillar if key == "pillars" else Phase
+    col: Collector, raw: dict[str, Any], key: str, kind: type[_Named], *, required: bool
+) -> list[_Named]:
     value = raw.get(key)
     if value is None:
         if required:
@@ -260,7 +258,7 @@ def _named_items(
     if not isinstance(value, list) or not value:
         col.add(key, f"expected a non-empty array of tables [[{key}]]")
         return []
-    items = []
+    items: list[_Named] = []
     seen: set[str] = set()
     for i, item in enumerate(value):
         where = f"{key}[{i}]"
@@ -280,7 +278,7 @@ def _named_items(
             col.add(f"{where}.short", f"expected at most 12 characters, got {len(short)}")
         description = _text(col, item, "description", where, required=False)
         items.append(kind(item_id, name, description, short))
-    return items  # type: ignore[return-value]
+    return items
 
 
 def _levels(col: Collector, raw: dict[str, Any]) -> list[Level]:

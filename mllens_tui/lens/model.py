@@ -137,10 +137,13 @@ class Lens:
     source_url: str = ""
     _questions_by_id: dict[str, Question] = field(init=False, repr=False, compare=False, hash=False)
     _order: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+    _levels_by_number: dict[int, Level] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
+        # Lookups that scoring does for every question, built once.
         object.__setattr__(self, "_questions_by_id", {q.id: q for q in self.questions})
         object.__setattr__(self, "_order", {q.id: i for i, q in enumerate(self.questions)})
+        object.__setattr__(self, "_levels_by_number", {lv.level: lv for lv in self.levels})
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)
@@ -151,7 +154,7 @@ class Lens:
 
     @property
     def max_level(self) -> int:
-        return max((lv.level for lv in self.levels), default=0)
+        return self.levels[-1].level if self.levels else 0
 
     def question(self, question_id: str) -> Question | None:
         return self._questions_by_id.get(question_id)
@@ -160,7 +163,7 @@ class Lens:
         return self._order[question_id]
 
     def level(self, number: int) -> Level | None:
-        return next((lv for lv in self.levels if lv.level == number), None)
+        return self._levels_by_number.get(number)
 
     def pillar(self, pillar_id: str) -> Pillar | None:
         return next((p for p in self.pillars if p.id == pillar_id), None)
