@@ -1,0 +1,496 @@
+"""The Textual app: modes for the top-level areas, a store opened off the event loop, and an
+ordered writer so every answer is committed the moment it is given, in the order given."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from mllens_tui.assessment import Answer, Profile
+from mllens_tui.lens.model import Lens
+
+if TYPE_CHECKING:
+    from mllens_tui.scoring import Scores
+    from mllens_tui.store.service import Store, WorkloadRecord
+
+
+@dataclass
+class OpenWorkload:
+    """The workload being assessed: its record, its lens and its current answers."""
+
+    record: WorkloadRecord
+    lens: Lens
+    answers: dict[str, Answer]
+    read_only: bool = False  # a milestone opened for viewing
+    milestone: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def profile(self) -> Profile:
+        return Profile(
+            default_target=self.record.default_target,
+            pillar_weights=dict(self.record.pillar_weights),
+        )
+
+
+class MLLensApp(App[None]):
+    """Assess an ML workload against a Well-Architected lens."""
+
+    TITLE = "mllens"
+    CSS_PATH = "mllens.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    # Screens are imported when first shown, so start-up pays only for the workload list.
+    MODES = {
+        "workloads": lambda: _screen("workloads", "WorkloadsScreen"),
+        "dashboard": lambda: _screen("dashboard", "DashboardScreen"),
+        "pillars": lambda: _screen("questions", "PillarsScreen"),
+        "phases": lambda: _screen("questions", "PhasesScreen"),
+        "plan": lambda: _screen("plan", "PlanScreen"),
+        "history": lambda: _screen("history", "HistoryScreen"),
+    }
+    DEFAULT_MODE = "workloads"
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        Binding("d", "area('dashboard')", "Dashboard", id="app.dashboard", show=False),
+        Binding("p", "area('pillars')", "Pillars", id="app.pillars", show=False),
+        Binding("f", "area('phases')", "Phases", id="app.phases", show=False),
+        Binding("i", "area('plan')", "Plan", id="app.plan", show=False),
+        Binding("h", "area('history')", "History", id="app.history", show=False),
+        Binding("w", "area('workloads')", "Workloads", id="app.workloads", show=False),
+    ]
+
+    current: reactive[OpenWorkload | None] = reactive(None, init=False, always_update=True)
+
+    class StoreReady(Message):
+        """The database is open."""
+
+    class StoreFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    class WorkloadOpened(Message):
+        def __init__(self, workload: OpenWorkload, question: str | None) -> None:
+            super().__init__()
+            self.workload = workload
+            self.question = question
+
+    class AnswerSaved(Message):
+        """An answer is committed; ``elapsed`` is seconds from the key press to the commit."""
+
+        def __init__(self, answer: Answer, elapsed: float) -> None:
+            super().__init__()
+            self.answer = answer
+            self.elapsed = elapsed
+
+    class AnswerFailed(Message):
+        def __init__(self, answer: Answer, previous: Answer | None, error: str) -> None:
+            super().__init__()
+            self.answer = answer
+            self.previous = previous
+            self.error = error
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        lens: Lens | None = None,
+        workload: str | None = None,
+        question: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self._lens = lens
+        self.start_workload = workload
+        self.start_question = question
+        self.store: Store | None = None
+        self.store_error: str | None = None
+        self._writes: queue.Queue[tuple[str, Answer, Answer | None, float] | None] = queue.Queue()
+        self._scores_key: tuple[int, int] | None = None
+        self._scores: Scores | None = None
+        self.answer_version = 0
+        self.save_times: list[float] = []
+
+    # -- lens and scores ---------------------------------------------------------------------
+
+    @property
+    def lens(self) -> Lens:
+        """The lens new workloads are created on (--lens, else the built-in ML Lens)."""
+        if self._lens is None:
+            from mllens_tui.lens.registry import builtin_lens
+
+            self._lens = builtin_lens()
+        return self._lens
+
+    def scores(self) -> Scores | None:
+        """Scores of the open workload, recomputed only when an answer changed."""
+        workload = self.current
+        if workload is None:
+            return None
+        key = (id(workload), self.answer_version)
+        if self._scores is None or self._scores_key != key:
+            from mllens_tui.scoring import score
+
+            self._scores = score(workload.lens, workload.answers, workload.profile)
+            self._scores_key = key
+        return self._scores
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._connect()
+
+    @work(thread=True, exclusive=True, group="connect")
+    def _connect(self) -> None:
+        from mllens_tui.store.errors import StoreError
+        from mllens_tui.store.service import Store
+
+        try:
+            store = Store.open(self.db_url)
+        except StoreError as exc:
+            self.post_message(self.StoreFailed(str(exc)))
+            return
+        self.store = store
+        self.post_message(self.StoreReady())
+
+    @on(StoreReady)
+    def _store_ready(self) -> None:
+        self._writer()
+        hook = getattr(self.screen, "store_ready", None)
+        if callable(hook):
+            hook()
+        if self.start_workload:
+            self.open_workload(self.start_workload, question=self.start_question)
+
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        self.store_error = message.error
+        self.notify(message.error, title="Cannot open the database", severity="error", timeout=30)
+        screen = self.screen
+        if hasattr(screen, "show_store_error"):
+            screen.show_store_error(message.error)
+
+    # -- opening a workload ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_workload(
+        self, name: str, *, question: str | None = None, milestone: str | None = None
+    ) -> None:
+        """Load a workload (or one of its milestones, read-only) and switch to its dashboard."""
+        from mllens_tui.lens.registry import find_lens
+        from mllens_tui.store.errors import StoreError
+
+        assert self.store is not None
+        try:
+            record = self.store.get_workload(name)
+            lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
+            if lens is None:
+                raise LookupError(
+                    f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
+                    "which is not installed (mllens lens import FILE)."
+                )
+            if milestone is not None:
+                snapshot = self.store.milestone_snapshot(name, milestone)
+                answers = dict(snapshot.answers)
+            else:
+                answers = self.store.answers(name)
+        except (StoreError, LookupError) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        opened = OpenWorkload(
+            record, lens, answers, read_only=milestone is not None, milestone=milestone
+        )
+        self.post_message(self.WorkloadOpened(opened, question))
+
+    @on(WorkloadOpened)
+    async def _workload_opened(self, message: WorkloadOpened) -> None:
+        self.answer_version += 1
+        self.current = message.workload
+        await self.switch_mode("dashboard")
+        if message.question:
+            if message.workload.lens.question(message.question) is None:
+                self.notify(
+                    f"Unknown question id {message.question!r} in lens "
+                    f"{message.workload.lens.id!r}",
+                    severity="error",
+                )
+                return
+            from mllens_tui.app.screens.question import QuestionScreen
+
+            order = [q.id for q in message.workload.lens.questions]
+            await self.push_screen(QuestionScreen(order, order.index(message.question)))
+
+    def refresh_workload_record(self, record: WorkloadRecord) -> None:
+        if self.current is not None and self.current.record.id == record.id:
+            self.current.record = record
+            self.answer_version += 1
+
+    # -- saving answers ----------------------------------------------------------------------
+
+    def save_answer(self, answer: Answer) -> None:
+        """Record an answer now (the screens see it at once) and queue its commit."""
+        workload = self.current
+        if workload is None or workload.read_only:
+            self.notify("A milestone is read-only.", severity="warning")
+            return
+        previous = workload.answers.get(answer.question_id)
+        workload.answers[answer.question_id] = answer
+        self.answer_version += 1
+        self._writes.put((workload.name, answer, previous, time.perf_counter()))
+
+    @work(thread=True, group="writer", exit_on_error=False)
+    def _writer(self) -> None:
+        """The one thread that writes answers: commits in the order they were given."""
+        from mllens_tui.store.errors import StoreError
+
+        while True:
+            item = self._writes.get()
+            if item is None:
+                return
+            name, answer, previous, started = item
+            try:
+                assert self.store is not None
+                if answer.status == "unanswered" and not answer.notes and not answer.evidence:
+                    self.store.clear_answer(name, answer.question_id)
+                    stored = answer
+                else:
+                    stored = self.store.set_answer(name, answer)
+            except StoreError as exc:
+                self.post_message(self.AnswerFailed(answer, previous, str(exc)))
+                continue
+            self.post_message(self.AnswerSaved(stored, time.perf_counter() - started))
+
+    def wait_for_writes(self) -> None:
+        """Block until the writer has drained its queue (tests and benchmarks)."""
+        while not self._writes.empty():
+            time.sleep(0.001)
+
+    @on(AnswerSaved)
+    def _answer_saved(self, message: AnswerSaved) -> None:
+        self.save_times.append(message.elapsed)
+        workload = self.current
+        if workload is not None:
+            current = workload.answers.get(message.answer.question_id)
+            # Keep the stored timestamp unless a newer answer was given meanwhile.
+            if current is not None and _same_answer(current, message.answer):
+                workload.answers[message.answer.question_id] = message.answer
+
+    @on(AnswerFailed)
+    def _answer_failed(self, message: AnswerFailed) -> None:
+        workload = self.current
+        if workload is not None:
+            if message.previous is None:
+                workload.answers.pop(message.answer.question_id, None)
+            else:
+                workload.answers[message.answer.question_id] = message.previous
+            self.answer_version += 1
+        self.notify(
+            f"{message.answer.question_id} was not saved: {message.error}",
+            title="Answer not saved",
+            severity="error",
+            timeout=30,
+        )
+        self.screen.refresh(recompose=False)
+
+    async def on_unmount(self) -> None:
+        self._writes.put(None)
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "area" and parameters and parameters[0] != "workloads":
+            return self.current is not None
+        return True
+
+    async def action_area(self, mode: str) -> None:
+        if self.current_mode == mode:
+            # Already there: go back to the top of the area.
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        await self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from mllens_tui.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- command palette ---------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Switch workload", "Go to the workload list", self._go_workloads)
+        if self.current is not None:
+            yield SystemCommand(
+                "Export snapshot", "Write the workload as a TOML snapshot", self.action_export
+            )
+            yield SystemCommand(
+                "New milestone", "Freeze the current answers under a name", self.action_milestone
+            )
+        if self.store is not None:
+            yield SystemCommand(
+                "Import snapshot",
+                "Create or update a workload from a TOML file",
+                self.action_import,
+            )
+
+    async def _go_workloads(self) -> None:
+        await self.switch_mode("workloads")
+
+    def action_export(self) -> None:
+        from mllens_tui.app.screens.dialogs import TextPrompt
+
+        workload = self.current
+        if workload is None:
+            return
+        default = f"{_slug(workload.name)}.toml"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._export(workload.name, path, workload.milestone)
+
+        self.push_screen(
+            TextPrompt("Export snapshot to file", value=default, hint="a path; enter to write"),
+            chosen,
+        )
+
+    @work(thread=True, group="export")
+    def _export(self, name: str, path: str, milestone: str | None) -> None:
+        from mllens_tui.snapshot import dumps, write_snapshot_file
+        from mllens_tui.store.errors import StoreError
+
+        assert self.store is not None and self.current is not None
+        try:
+            if milestone:
+                snapshot = self.store.milestone_snapshot(name, milestone)
+            else:
+                snapshot = self.store.snapshot(name)
+            target = Path(path).expanduser()
+            write_snapshot_file(target, dumps(snapshot, self.current.lens))
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Exported {name} to {target}")
+
+    def action_import(self) -> None:
+        from mllens_tui.app.screens.dialogs import TextPrompt
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._import(path)
+
+        self.push_screen(
+            TextPrompt("Import snapshot from file", placeholder="path/to/file.toml"), chosen
+        )
+
+    @work(thread=True, group="import")
+    def _import(self, path: str) -> None:
+        from mllens_tui.lens.registry import find_lens
+        from mllens_tui.problems import InputError
+        from mllens_tui.snapshot import read_snapshot_file
+        from mllens_tui.store.errors import StoreError
+
+        assert self.store is not None
+        try:
+            snapshot, lens = read_snapshot_file(Path(path).expanduser(), find_lens)
+            record = self.store.import_snapshot(snapshot, lens)
+        except InputError as exc:
+            self.call_from_thread(
+                self.notify, exc.report(), title="Import refused", severity="error", timeout=30
+            )
+            return
+        except StoreError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Import failed", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Imported {record.name} from {path}")
+        self.open_workload(record.name)
+
+    def action_milestone(self) -> None:
+        from mllens_tui.app.screens.dialogs import TextPrompt
+
+        workload = self.current
+        if workload is None or workload.read_only:
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self._milestone(workload.name, name)
+
+        self.push_screen(
+            TextPrompt(
+                "New milestone",
+                placeholder="e.g. 2026 Q4 review",
+                hint="freezes the current answers under this name",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="milestone")
+    def _milestone(self, workload: str, name: str) -> None:
+        from mllens_tui.store.errors import StoreError
+
+        assert self.store is not None and self.current is not None
+        self.wait_for_writes()
+        try:
+            self.store.create_milestone(workload, name, self.current.lens)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.call_from_thread(self.notify, f"Milestone {name!r} saved")
+        self.post_message(self.MilestoneSaved(name))
+
+    class MilestoneSaved(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+
+def _screen(module: str, name: str) -> Screen[Any]:
+    import importlib
+
+    screen_class = getattr(importlib.import_module(f"mllens_tui.app.screens.{module}"), name)
+    return screen_class()  # type: ignore[no-any-return]
+
+
+def _same_answer(a: Answer, b: Answer) -> bool:
+    return (
+        a.level,
+        a.choices,
+        a.not_applicable,
+        a.reason,
+        a.target,
+        a.notes,
+        a.evidence,
+        a.confidence,
+    ) == (
+        b.level,
+        b.choices,
+        b.not_applicable,
+        b.reason,
+        b.target,
+        b.notes,
+        b.evidence,
+        b.confidence,
+    )
+
+
+def _slug(name: str) -> str:
+    keep = "".join(c.lower() if c.isalnum() else "-" for c in name)
+    return "-".join(part for part in keep.split("-") if part) or "workload"

@@ -1,0 +1,1 @@
+"""The app's screens: one module per top-level area, plus dialogs and help."""

@@ -1,0 +1,130 @@
+"""Compare two states of a workload (milestones, or a milestone and now) side by side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.text import arrow, pct
+from mllens_tui.app.widgets.charts import ComparePlot
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+    from mllens_tui.scoring import Scores
+    from mllens_tui.snapshot import Comparison
+
+NOW = "__now__"
+
+
+def label(key: str) -> str:
+    return "now" if key == NOW else key
+
+
+class CompareScreen(AppScreen):
+    TITLE = "Compare"
+    BINDINGS = [Binding("escape", "back", "Back", id="compare.back")]
+
+    class Computed(Message):
+        def __init__(self, lens: Lens, comparison: Comparison, a: Scores, b: Scores) -> None:
+            super().__init__()
+            self.lens = lens
+            self.comparison = comparison
+            self.a = a
+            self.b = b
+
+    def __init__(self, workload: str, a: str, b: str) -> None:
+        super().__init__()
+        self.workload_name = workload
+        self.a = a
+        self.b = b
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="compare"):
+            yield Static(id="compare-summary", classes="group-summary")
+            yield ComparePlot(id="compare-plot")
+            yield Static("Questions that changed", classes="section-title")
+            yield DataTable(id="compare-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.workload_name}: {label(self.a)} → {label(self.b)}"
+        table = self.query_one(DataTable)
+        table.add_columns("ID", "Change", label(self.a), label(self.b), "Best practice")
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="compare")
+    def compute(self) -> None:
+        from mllens_tui.scoring import score
+        from mllens_tui.snapshot import compare
+        from mllens_tui.store.errors import StoreError
+
+        app = self.mllens
+        workload = app.current
+        if app.store is None or workload is None:
+            return
+        app.wait_for_writes()
+        try:
+            snaps = [
+                app.store.snapshot(self.workload_name)
+                if key == NOW
+                else app.store.milestone_snapshot(self.workload_name, key)
+                for key in (self.a, self.b)
+            ]
+        except StoreError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error")
+            return
+        lens = workload.lens
+        comparison = compare(snaps[0], lens, snaps[1], lens)
+        a = score(lens, snaps[0].answers, snaps[0].profile)
+        b = score(lens, snaps[1].answers, snaps[1].profile)
+        self.post_message(self.Computed(lens, comparison, a, b))
+
+    @on(Computed)
+    def computed(self, message: Computed) -> None:
+        comparison = message.comparison
+        overall = comparison.overall
+        delta = overall.delta
+        change = "" if delta is None else f" {arrow(delta)} {delta * 100:+.1f} points"
+        self.query_one("#compare-summary", Static).update(
+            f"Overall [b]{pct(overall.a)}[/b] ({label(self.a)}) → [b]{pct(overall.b)}[/b] "
+            f"({label(self.b)}){change} · {len(comparison.questions)} questions changed"
+        )
+        from mllens_tui.charts import compare_bars
+
+        self.query_one(ComparePlot).show(
+            compare_bars(message.lens, comparison, label(self.a), label(self.b))
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        for change_item in comparison.questions:
+            q = message.lens.question(change_item.question_id)
+            table.add_row(
+                change_item.question_id,
+                change_item.change.replace("_", " "),
+                _state(change_item.a),
+                _state(change_item.b),
+                q.title if q else "",
+            )
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _state(state: dict[str, object]) -> str:
+    status = state.get("status")
+    if status == "unanswered":
+        return "-"
+    if status == "not_applicable":
+        return "N/A"
+    if "level" in state:
+        return f"L{state['level']}"
+    choices = state.get("choices")
+    return f"{len(choices)} ch" if isinstance(choices, list) else "?"

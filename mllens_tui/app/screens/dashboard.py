@@ -1,0 +1,142 @@
+"""The dashboard of a workload: headline numbers, a bar per pillar and the pillar x phase matrix."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.text import pct
+from mllens_tui.app.widgets.bars import Bar, ScoreBars
+from mllens_tui.app.widgets.charts import HeatmapTable
+from mllens_tui.scoring import Scores
+
+
+def pillar_target(scores: Scores, question_ids: list[str]) -> float | None:
+    """The weighted mean target value of a group's answered questions."""
+    num = den = 0.0
+    for qid in question_ids:
+        qs = scores.questions[qid]
+        if qs.status == "answered":
+            num += qs.weight * qs.target_value
+            den += qs.weight
+    return num / den if den else None
+
+
+class DashboardScreen(AppScreen):
+    """Where a workload stands, at a glance."""
+
+    TITLE = "Dashboard"
+    BINDINGS = [
+        Binding("a", "answer", "Answer", id="dashboard.answer", tooltip="Next unanswered question"),
+        Binding("p", "app.area('pillars')", "Pillars", id="dashboard.pillars"),
+        Binding("f", "app.area('phases')", "Phases", id="dashboard.phases"),
+        Binding("i", "app.area('plan')", "Plan", id="dashboard.plan"),
+        Binding("h", "app.area('history')", "History", id="dashboard.history"),
+        Binding("m", "app.milestone", "Milestone", id="dashboard.milestone", show=False),
+        Binding("escape", "back", "Workloads", id="dashboard.back"),
+        Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown_for: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="dashboard"):
+            yield Static(id="headline", classes="headline")
+            yield Static(id="risks", classes="risks")
+            yield Static("Pillars  (┃ marks the target)", classes="section-title")
+            yield ScoreBars(id="pillar-bars")
+            yield Static("Pillar × phase  (enter opens a cell)", classes="section-title")
+            yield HeatmapTable(id="matrix")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def watch_app_current(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        workload = self.workload
+        scores = self.mllens.scores()
+        if workload is None or scores is None:
+            return
+        key = (id(workload), self.mllens.answer_version)
+        if key == self._shown_for:
+            return
+        self._shown_for = key
+        lens = workload.lens
+        o = scores.overall
+        suffix = f"  [read-only milestone {workload.milestone}]" if workload.read_only else ""
+        self.sub_title = f"{workload.name}{suffix}"
+        level = f" · level {o.level:.1f} of {scores.max_level}" if o.level is not None else ""
+        floor = ""
+        if scores.floor is not None:
+            pillar = lens.pillar(scores.floor.pillar)
+            name = pillar.name if pillar else scores.floor.pillar
+            floor = f"   Floor: [b]{name}[/b] {pct(scores.floor.score)}"
+        if o.score is None:
+            self.query_one("#headline", Static).update(
+                f"[b]Nothing answered yet[/b] · {o.applicable} questions to go\n"
+                "Press [b]a[/b] to answer the first question, or p / f to browse."
+            )
+        else:
+            self.query_one("#headline", Static).update(
+                f"[b]Overall {pct(o.score)}[/b]{level}{floor}\n"
+                f"Answered {o.answered}/{o.applicable} ({pct(o.completeness)}) · "
+                f"coverage {pct(o.coverage)} · to target {pct(o.pct_to_target)}"
+            )
+        r = o.risks
+        self.query_one("#risks", Static).update(
+            f"Risks: [b]{r['HIGH']} high[/b] · {r['MEDIUM']} medium · {r['NONE']} none · "
+            f"{r['NOT_APPLICABLE']} N/A · {r['UNANSWERED']} unanswered"
+        )
+        bars = []
+        for pillar in lens.pillars:
+            group = scores.pillars[pillar.id]
+            ids = [q.id for q in lens.questions_in(pillar=pillar.id)]
+            high = group.risks["HIGH"]
+            note = f"{group.answered}/{group.applicable}" + (f" {high}▲" if high else "")
+            bars.append(Bar(pillar.label, group.score, pillar_target(scores, ids), note))
+        self.query_one(ScoreBars).show(bars)
+        matrix = self.query_one(HeatmapTable)
+        matrix.display = bool(lens.phases)
+        if lens.phases:
+            from mllens_tui.charts import heatmap
+
+            matrix.show(heatmap(lens, scores))
+
+    @on(HeatmapTable.CellChosen)
+    def open_cell(self, message: HeatmapTable.CellChosen) -> None:
+        from mllens_tui.app.screens.questions import CellScreen
+
+        self.app.push_screen(CellScreen(pillar=message.pillar_id, phase=message.phase_id))
+
+    def action_answer(self) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        from mllens_tui.app.screens.question import QuestionScreen
+
+        order = [q.id for q in workload.lens.questions]
+        start = next(
+            (
+                i
+                for i, qid in enumerate(order)
+                if workload.answers.get(qid) is None or workload.answers[qid].status == "unanswered"
+            ),
+            0,
+        )
+        self.app.push_screen(QuestionScreen(order, start))
+
+    async def action_back(self) -> None:
+        await self.app.switch_mode("workloads")

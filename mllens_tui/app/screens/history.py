@@ -1,0 +1,202 @@
+"""History: the milestones of a workload, its score over time, and comparisons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.text import arrow, pct
+from mllens_tui.app.widgets.charts import HistoryPlot
+
+if TYPE_CHECKING:
+    from mllens_tui.store.service import HistoryPoint, MilestoneRecord
+
+NOW = "__now__"
+
+
+class HistoryScreen(AppScreen):
+    """Milestones oldest first, the score line over time, and compare any two."""
+
+    TITLE = "History"
+    BINDINGS = [
+        Binding("m", "app.milestone", "New milestone", id="history.new"),
+        Binding("enter", "open", "Open read-only", id="history.open", show=False),
+        Binding("space", "mark", "Mark for compare", id="history.mark"),
+        Binding("c", "compare", "Compare", id="history.compare"),
+        Binding("a", "toggle_changes", "Answer changes", id="history.changes", show=False),
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("q", "app.quit", "Quit", id="history.quit", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, milestones: list[MilestoneRecord], points: list[HistoryPoint]) -> None:
+            super().__init__()
+            self.milestones = milestones
+            self.points = points
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: str | None = None
+        self.include_changes = False
+        self.milestones: list[MilestoneRecord] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="history"):
+            yield HistoryPlot(id="history-plot")
+            yield Static(id="history-summary", classes="group-summary")
+            yield DataTable(id="milestones", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(" ", key="mark", width=1)
+        table.add_column("Milestone", key="name")
+        table.add_column("Date", key="date", width=16)
+        table.add_column("Overall", key="overall", width=7)
+        table.add_column("Change", key="delta", width=9)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_mllens_app_milestone_saved(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="history")
+    def reload(self) -> None:
+        from mllens_tui.store.errors import StoreError
+
+        app = self.mllens
+        workload = app.current
+        if workload is None or app.store is None:
+            return
+        app.wait_for_writes()
+        try:
+            milestones = app.store.list_milestones(workload.name)
+            points = app.store.history_series(
+                workload.name, workload.lens, include_changes=self.include_changes
+            )
+        except StoreError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error")
+            return
+        self.post_message(self.Loaded(milestones, points))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        workload = self.workload
+        scores = self.mllens.scores()
+        if workload is None or scores is None:
+            return
+        self.sub_title = workload.name
+        self.milestones = message.milestones
+        from mllens_tui.charts import history_chart
+
+        target_level = workload.lens.level(workload.record.default_target)
+        self.query_one(HistoryPlot).show(
+            history_chart(
+                workload.lens,
+                message.points,
+                target=target_level.value if target_level else None,
+            )
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        previous: float | None = None
+        for ms in message.milestones:
+            delta = (
+                None
+                if previous is None or ms.overall_score is None
+                else ms.overall_score - previous
+            )
+            change = "" if delta is None else f"{arrow(delta)} {delta * 100:+.1f}"
+            table.add_row(
+                "*" if self.marked == ms.name else "",
+                ms.name,
+                ms.created_at.strftime("%Y-%m-%d %H:%M"),
+                pct(ms.overall_score),
+                change,
+                key=ms.name,
+            )
+            if ms.overall_score is not None:
+                previous = ms.overall_score
+        now = scores.overall.score
+        delta = None if previous is None or now is None else now - previous
+        change = "" if delta is None else f"{arrow(delta)} {delta * 100:+.1f}"
+        table.add_row(
+            "*" if self.marked == NOW else "",
+            "Now (current answers)",
+            "",
+            pct(now),
+            change,
+            key=NOW,
+        )
+        count = len(message.milestones)
+        self.query_one("#history-summary", Static).update(
+            f"{count} milestone{'s' if count != 1 else ''} · m saves one · enter opens read-only · "
+            "space marks, c compares with the row under the cursor"
+        )
+        table.focus()
+
+    def _cursor_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def action_open(self) -> None:
+        key = self._cursor_key()
+        workload = self.workload
+        if key is None or workload is None:
+            return
+        if key == NOW:
+            self.mllens.open_workload(workload.name)
+        else:
+            self.mllens.open_workload(workload.name, milestone=key)
+
+    @on(DataTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open()
+
+    def action_mark(self) -> None:
+        key = self._cursor_key()
+        if key is None:
+            return
+        self.marked = None if self.marked == key else key
+        table = self.query_one(DataTable)
+        for row_key in table.rows:
+            table.update_cell(row_key, "mark", "*" if row_key.value == self.marked else "")
+
+    def action_compare(self) -> None:
+        key = self._cursor_key()
+        workload = self.workload
+        if key is None or workload is None:
+            return
+        first = self.marked or (self.milestones[-1].name if self.milestones else None)
+        if first is None or first == key:
+            self.notify("Mark one row with space, then compare it with the row under the cursor.")
+            return
+        from mllens_tui.app.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(workload.name, first, key))
+
+    def action_toggle_changes(self) -> None:
+        self.include_changes = not self.include_changes
+        self.notify(
+            "Showing every answer change" if self.include_changes else "Showing milestones only"
+        )
+        self.reload()
+
+    async def action_back(self) -> None:
+        workload = self.workload
+        if workload is not None and workload.read_only:
+            self.mllens.open_workload(workload.name)
+            return
+        await self.app.switch_mode("dashboard")

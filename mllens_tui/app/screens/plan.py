@@ -1,0 +1,245 @@
+"""The improvement plan: the ranked gaps to target, with the next step for each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.screens.dialogs import Choose, TextPrompt
+from mllens_tui.app.text import pct, risk_label
+
+ALL = "all"
+
+
+class PlanScreen(AppScreen):
+    """Answered questions below target, most urgent first; unanswered ones listed apart."""
+
+    TITLE = "Improvement plan"
+    BINDINGS = [
+        Binding("enter", "open", "Answer", id="plan.open", show=False),
+        Binding("P", "filter('pillar')", "Pillar filter", id="plan.filter_pillar"),
+        Binding("F", "filter('phase')", "Phase filter", id="plan.filter_phase"),
+        Binding("R", "filter('risk')", "Risk filter", id="plan.filter_risk"),
+        Binding("M", "export_markdown", "Export .md", id="plan.export"),
+        Binding("escape", "back", "Back", id="plan.back"),
+        Binding("q", "app.quit", "Quit", id="plan.quit", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters: dict[str, str] = {"pillar": ALL, "phase": ALL, "risk": ALL}
+        self._shown_for: tuple[int, int, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="plan"):
+            yield Static(id="plan-summary", classes="group-summary")
+            yield DataTable(id="plan-table", cursor_type="row")
+            yield Static(id="plan-detail", classes="plan-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("#", key="rank", width=3)
+        table.add_column("ID", key="id", width=9)
+        table.add_column("Best practice", key="title")
+        table.add_column("Now", key="now", width=4)
+        table.add_column("Tgt", key="target", width=4)
+        table.add_column("Risk", key="risk", width=6)
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def _matches(self, qid: str) -> bool:
+        workload = self.workload
+        scores = self.mllens.scores()
+        assert workload is not None and scores is not None
+        q = workload.lens.question(qid)
+        if q is None:
+            return False
+        if self.filters["pillar"] != ALL and q.pillar != self.filters["pillar"]:
+            return False
+        if self.filters["phase"] != ALL and q.phase != self.filters["phase"]:
+            return False
+        risk = scores.questions[qid].risk
+        return self.filters["risk"] == ALL or risk == self.filters["risk"]
+
+    def refresh_view(self) -> None:
+        workload = self.workload
+        scores = self.mllens.scores()
+        if workload is None or scores is None:
+            return
+        key = (id(workload), self.mllens.answer_version, repr(self.filters))
+        if key == self._shown_for:
+            return
+        self._shown_for = key
+        self.sub_title = workload.name
+        lens = workload.lens
+        table = self.query_one(DataTable)
+        table.clear()
+        items = [item for item in scores.plan if self._matches(item.question_id)]
+        unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
+        for rank, item in enumerate(items, start=1):
+            q = lens.question(item.question_id)
+            now = str(item.level) if item.level is not None else pct(item.value)
+            target = str(item.target) if item.target is not None else pct(item.target_value)
+            risk = Text(risk_label(item.risk), style="bold" if item.risk == "HIGH" else "")
+            table.add_row(
+                str(rank),
+                item.question_id,
+                q.title if q else "",
+                now,
+                target,
+                risk,
+                key=item.question_id,
+            )
+        if unanswered:
+            table.add_row(
+                "",
+                "",
+                Text(f"Not answered yet ({len(unanswered)})", style="bold"),
+                "",
+                "",
+                "",
+                key="heading:unanswered",
+            )
+            for qid in unanswered:
+                q = lens.question(qid)
+                table.add_row("", qid, q.title if q else "", "-", "", "-", key=qid)
+        active = [f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL]
+        shown = f" · filtered by {', '.join(active)}" if active else ""
+        self.query_one("#plan-summary", Static).update(
+            f"[b]{len(items)}[/b] gaps to target, [b]{len(unanswered)}[/b] unanswered{shown}"
+            "   (P pillar · F phase · R risk · M export)"
+        )
+        if not items and not unanswered:
+            self.query_one("#plan-detail", Static).update(
+                "Nothing to improve here: every answered question meets its target."
+            )
+        table.focus()
+
+    def _filter_label(self, kind: str, value: str) -> str:
+        workload = self.workload
+        assert workload is not None
+        if kind == "pillar":
+            pillar = workload.lens.pillar(value)
+            return pillar.label if pillar else value
+        if kind == "phase":
+            phase = workload.lens.phase(value)
+            return phase.label if phase else value
+        return risk_label(value)
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        qid = event.row_key.value
+        workload = self.workload
+        scores = self.mllens.scores()
+        detail = self.query_one("#plan-detail", Static)
+        if not qid or qid.startswith("heading:") or workload is None or scores is None:
+            detail.update("")
+            return
+        q = workload.lens.question(qid)
+        if q is None:
+            return
+        qs = scores.questions[qid]
+        gap = qs.target_value - (qs.value or 0.0)
+        step = q.guidance_from(qs.level)
+        lines = [f"[b]{q.id} {escape(q.title)}[/b]"]
+        if qs.status == "answered":
+            lines.append(f"Gap {pct(gap)} of the scale · weight {qs.weight:g}")
+        if step:
+            lines.append(f"Next step: {escape(step)}")
+        if q.url:
+            lines.append(f"[dim]{q.url}[/dim]")
+        detail.update("\n".join(lines))
+
+    @on(DataTable.RowSelected)
+    def selected(self, event: DataTable.RowSelected) -> None:
+        qid = event.row_key.value
+        workload = self.workload
+        if not qid or qid.startswith("heading:") or workload is None:
+            return
+        from mllens_tui.app.screens.question import QuestionScreen
+
+        table = self.query_one(DataTable)
+        order = [
+            str(row.key.value)
+            for row in table.ordered_rows
+            if not str(row.key.value).startswith("heading:")
+        ]
+        self.app.push_screen(QuestionScreen(order, order.index(qid)))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.action_select_cursor()
+
+    def action_filter(self, kind: str) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        lens = workload.lens
+        options = [(ALL, "All")]
+        if kind == "pillar":
+            options += [(p.id, p.name) for p in lens.pillars]
+        elif kind == "phase":
+            if not lens.phases:
+                self.notify("This lens has no phases.")
+                return
+            options += [(p.id, p.name) for p in lens.phases]
+        else:
+            options += [("HIGH", "High risk"), ("MEDIUM", "Medium risk"), ("NONE", "No risk")]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.filters[kind] = value
+                self.refresh_view()
+
+        self.app.push_screen(
+            Choose(f"Show the plan for which {kind}?", options, current=self.filters[kind]), chosen
+        )
+
+    def action_export_markdown(self) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        from mllens_tui.app.app import _slug
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._write_markdown(path)
+
+        self.app.push_screen(
+            TextPrompt("Export the plan as Markdown", value=f"{_slug(workload.name)}-plan.md"),
+            chosen,
+        )
+
+    @work(thread=True, group="plan-export")
+    def _write_markdown(self, path: str) -> None:
+        from mllens_tui.report import report_markdown
+        from mllens_tui.snapshot import write_snapshot_file
+
+        workload = self.workload
+        scores = self.mllens.scores()
+        if workload is None or scores is None:
+            return
+        text = report_markdown(workload.lens, workload.name, scores, [])
+        target = Path(path).expanduser()
+        try:
+            write_snapshot_file(target, text)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Plan written to {target}")
+
+    async def action_back(self) -> None:
+        await self.app.switch_mode("dashboard")

@@ -1,0 +1,431 @@
+"""One question at a time: read it, pick a level (0-4) or N/A, add notes and evidence.
+
+Every change is saved at once through the app's writer; there is no save key.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.timer import Timer
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.screens.dialogs import Choose
+from mllens_tui.app.text import STATUS_SYMBOL, risk_label
+from mllens_tui.assessment import Answer, Confidence, NAReason
+from mllens_tui.lens.model import Question
+
+NOTES_DELAY = 0.6  # seconds of quiet typing before notes are saved
+
+
+def current_user() -> str:
+    return os.environ.get("MLLENS_USER") or getpass.getuser()
+
+
+class QuestionScreen(AppScreen):
+    """Answer the questions of ``order``, starting at ``index``."""
+
+    TITLE = "Question"
+
+    BINDINGS = [
+        Binding("0", "level(0)", "0", id="question.level0", show=False),
+        Binding("1", "level(1)", "1", id="question.level1", show=False),
+        Binding("2", "level(2)", "2", id="question.level2", show=False),
+        Binding("3", "level(3)", "3", id="question.level3", show=False),
+        Binding("4", "level(4)", "4", id="question.level4", show=False),
+        Binding("n", "not_applicable", "N/A", id="question.na", tooltip="Mark N/A with a reason"),
+        Binding("right_square_bracket", "step(1)", "Next", id="question.next"),
+        Binding("left_square_bracket", "step(-1)", "Prev", id="question.prev"),
+        Binding(
+            "right_curly_bracket", "next_unanswered", "Unanswered", id="question.next_unanswered"
+        ),
+        Binding("e", "edit_notes", "Notes", id="question.notes"),
+        Binding("v", "edit_evidence", "Evidence", id="question.evidence", show=False),
+        Binding("t", "target", "Target", id="question.target", show=False),
+        Binding("c", "confidence", "Confidence", id="question.confidence", show=False),
+        Binding("u", "clear", "Clear answer", id="question.clear", show=False),
+        Binding("o", "open_link", "Open official page", id="question.link", show=False),
+        Binding("escape", "back", "Back", id="question.back"),
+    ]
+
+    def __init__(self, order: list[str], index: int = 0) -> None:
+        super().__init__()
+        self.order = order
+        self.index = index
+        self._notes_timer: Timer | None = None
+        self._loading = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="question-body"):
+            yield Static(id="q-head", classes="q-head")
+            yield Static(id="q-title", classes="q-title")
+            yield Static(id="q-prompt", classes="q-prompt")
+            yield Static(id="q-state", classes="q-state")
+            yield OptionList(id="q-levels")
+            yield SelectionList[str](id="q-choices")
+            yield Static(id="q-next", classes="q-section")
+            yield Static(id="q-why", classes="q-section")
+            yield Static(id="q-criteria", classes="q-section")
+            yield Label("Notes (e to edit, escape when done)", classes="q-label")
+            yield TextArea(id="q-notes", soft_wrap=True, show_line_numbers=False)
+            yield Label("Evidence: a link or where to find it (v)", classes="q-label")
+            yield Input(id="q-evidence", placeholder="https://… or a path, a ticket, a dashboard")
+            yield Static(id="q-link", classes="q-link")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.index)
+
+    def on_screen_resume(self) -> None:
+        self.render_state()
+
+    # -- what is shown -----------------------------------------------------------------------
+
+    @property
+    def question(self) -> Question:
+        workload = self.workload
+        assert workload is not None
+        question = workload.lens.question(self.order[self.index])
+        assert question is not None
+        return question
+
+    @property
+    def answer(self) -> Answer | None:
+        workload = self.workload
+        return workload.answers.get(self.order[self.index]) if workload else None
+
+    def show(self, index: int) -> None:
+        """Show the question at ``index`` of the order (and save pending notes first)."""
+        self.flush_notes()
+        self.index = index % len(self.order)
+        workload = self.workload
+        if workload is None:
+            return
+        lens = workload.lens
+        q = self.question
+        pillar = lens.pillar(q.pillar)
+        phase = lens.phase(q.phase) if q.phase else None
+        where = " · ".join(x.name for x in (pillar, phase) if x is not None)
+        ro = "  [read-only milestone]" if workload.read_only else ""
+        self.sub_title = f"{workload.name}{ro}"
+        self.query_one("#q-head", Static).update(
+            f"[b]{q.id}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
+        )
+        self.query_one("#q-title", Static).update(f"[b]{escape(q.title)}[/b]")
+        self.query_one("#q-prompt", Static).update(escape(q.prompt))
+        self.query_one("#q-why", Static).update(
+            f"[b]Why it matters[/b]\n{escape(q.why)}" if q.why else ""
+        )
+        self.query_one("#q-why", Static).display = bool(q.why)
+        criteria = "\n".join(f" • {escape(c)}" for c in q.criteria)
+        self.query_one("#q-criteria", Static).update(
+            f"[b]What good looks like[/b]\n{criteria}" if criteria else ""
+        )
+        self.query_one("#q-criteria", Static).display = bool(criteria)
+        link = self.query_one("#q-link", Static)
+        link.update(f"Official page (o): {q.url}" if q.url else "")
+        link.display = bool(q.url)
+        levels = self.query_one("#q-levels", OptionList)
+        choices = self.query_one("#q-choices", SelectionList)
+        levels.display = q.kind == "level"
+        choices.display = q.kind == "choice"
+        answer = self.answer
+        self._loading = True
+        try:
+            notes = self.query_one("#q-notes", TextArea)
+            notes.text = answer.notes if answer else ""
+            notes.read_only = workload.read_only
+            evidence = self.query_one("#q-evidence", Input)
+            evidence.value = answer.evidence if answer else ""
+            evidence.disabled = workload.read_only
+            if q.kind == "choice":
+                choices.clear_options()
+                selected = set(answer.choices or ()) if answer else set()
+                for choice in q.choices:
+                    choices.add_option((choice.title, choice.id, choice.id in selected))
+                choices.disabled = workload.read_only
+        finally:
+            self._loading = False
+        self.render_state()
+        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
+        focus_target = levels if q.kind == "level" else choices
+        focus_target.focus()
+
+    def render_state(self) -> None:
+        """Refresh everything that depends on the current answer."""
+        workload = self.workload
+        if workload is None:
+            return
+        q = self.question
+        answer = self.answer
+        scores = self.mllens.scores()
+        qs = scores.questions.get(q.id) if scores else None
+        lens = workload.lens
+        status = answer.status if answer else "unanswered"
+        parts = [f"{STATUS_SYMBOL[status]} "]
+        if status == "not_applicable" and answer is not None:
+            reason = answer.reason.label if answer.reason else "no reason"
+            parts.append(f"[b]N/A[/b] ({reason})")
+        elif status == "answered" and answer is not None and answer.level is not None:
+            level = lens.level(answer.level)
+            parts.append(f"[b]Level {answer.level} {level.name if level else ''}[/b]")
+        elif status == "answered" and answer is not None:
+            parts.append(f"[b]{len(answer.choices or ())} of {len(q.choices)} chosen[/b]")
+        else:
+            hint = "0-4 sets the level, n marks N/A" if q.kind == "level" else "space picks"
+            parts.append(f"[b]Unanswered[/b] [dim]({hint})[/dim]")
+        if qs is not None and q.kind == "level":
+            source = "" if answer and answer.target is not None else " (default)"
+            parts.append(f" · target {qs.target}{source}")
+        if qs is not None:
+            parts.append(f" · risk {risk_label(qs.risk)}")
+        if answer and answer.confidence:
+            parts.append(f" · {answer.confidence.value}")
+        if answer and answer.answered_by:
+            when = answer.answered_at.strftime("%Y-%m-%d") if answer.answered_at else ""
+            parts.append(f" · {escape(answer.answered_by)} {when}")
+        self.query_one("#q-state", Static).update("".join(parts))
+        self.query_one("#q-state", Static).set_class(
+            qs is not None and qs.risk == "HIGH", "risk-high"
+        )
+        if q.kind == "level":
+            self._render_levels(q, answer, qs.target if qs else None)
+        step = q.guidance_from(answer.level if answer and answer.level is not None else None)
+        next_step = self.query_one("#q-next", Static)
+        at_top = answer is not None and answer.level == lens.max_level
+        if step and not at_top and status != "not_applicable":
+            next_step.update(f"[b]Next step[/b]\n{escape(step)}")
+            next_step.display = True
+        else:
+            next_step.display = False
+
+    def _render_levels(self, q: Question, answer: Answer | None, target: int | None) -> None:
+        workload = self.workload
+        assert workload is not None
+        levels = self.query_one("#q-levels", OptionList)
+        highlighted = levels.highlighted
+        chosen = answer.level if answer and answer.status == "answered" else None
+        options = []
+        for level, text in zip(workload.lens.levels, q.levels, strict=True):
+            mark = "●" if level.level == chosen else " "
+            aim = "◎" if level.level == target else " "
+            options.append(
+                Option(
+                    f"{mark}{aim}[b]{level.level} {escape(level.name)}[/b]  {escape(text)}",
+                    id=str(level.level),
+                )
+            )
+        levels.clear_options()
+        levels.add_options(options)
+        if highlighted is None:
+            highlighted = chosen if chosen is not None else 0
+        levels.highlighted = min(highlighted, len(options) - 1)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def _save(self, **changes: object) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        if workload.read_only:
+            self.notify("This is a milestone: it is read-only.", severity="warning")
+            return
+        base = self.answer or Answer(self.question.id)
+        answer = replace(
+            base,
+            answered_at=datetime.now(UTC).replace(microsecond=0),
+            answered_by=current_user(),
+            **changes,  # type: ignore[arg-type]
+        )
+        self.mllens.save_answer(answer)
+        self.render_state()
+
+    def action_level(self, level: int) -> None:
+        if self.question.kind != "level":
+            self.notify("This question is answered by choosing options.", severity="warning")
+            return
+        if self.workload is not None and self.workload.lens.level(level) is None:
+            return
+        self._save(level=level, not_applicable=False, reason=None, choices=None)
+
+    @on(OptionList.OptionSelected, "#q-levels")
+    def level_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.action_level(int(event.option.id))
+
+    @on(SelectionList.SelectedChanged, "#q-choices")
+    def choices_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        if self._loading:
+            return
+        order = {c.id: i for i, c in enumerate(self.question.choices)}
+        chosen = tuple(sorted(event.selection_list.selected, key=order.__getitem__))
+        self._save(choices=chosen, level=None, not_applicable=False, reason=None)
+
+    def action_not_applicable(self) -> None:
+        current = self.answer.reason.value if self.answer and self.answer.reason else None
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._save(not_applicable=True, reason=NAReason(reason), level=None, choices=None)
+
+        self.app.push_screen(
+            Choose(
+                f"{self.question.id} does not apply because…",
+                [(r.value, r.label) for r in NAReason],
+                current=current,
+            ),
+            chosen,
+        )
+
+    def action_clear(self) -> None:
+        self._save(level=None, choices=None, not_applicable=False, reason=None)
+
+    def action_target(self) -> None:
+        workload = self.workload
+        if workload is None or self.question.kind != "level":
+            return
+        default = workload.record.default_target
+        default_level = workload.lens.level(default)
+        options = [
+            (
+                "default",
+                f"Workload default ({default} {default_level.name if default_level else ''})",
+            )
+        ]
+        options += [(str(lv.level), f"{lv.level} {lv.name}") for lv in workload.lens.levels]
+        answer = self.answer
+        current = str(answer.target) if answer and answer.target is not None else "default"
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._save(target=None if value == "default" else int(value))
+
+        self.app.push_screen(
+            Choose("Target level for this question", options, current=current), chosen
+        )
+
+    def action_confidence(self) -> None:
+        options = [("none", "Not stated")] + [(c.value, c.value.capitalize()) for c in Confidence]
+        answer = self.answer
+        current = answer.confidence.value if answer and answer.confidence else "none"
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._save(confidence=None if value == "none" else Confidence(value))
+
+        self.app.push_screen(
+            Choose(
+                "How well is this answer backed?",
+                options,
+                current=current,
+                hint="asserted: said · evidenced: shown · verified: checked by someone else",
+            ),
+            chosen,
+        )
+
+    def action_edit_notes(self) -> None:
+        self.query_one("#q-notes", TextArea).focus()
+
+    def action_edit_evidence(self) -> None:
+        self.query_one("#q-evidence", Input).focus()
+
+    def action_open_link(self) -> None:
+        if self.question.url:
+            self.app.open_url(self.question.url)
+            self.notify(self.question.url, title="Opening")
+
+    # -- notes and evidence: saved while typing, and when leaving ----------------------------
+
+    @on(TextArea.Changed, "#q-notes")
+    def notes_changed(self) -> None:
+        if self._loading:
+            return
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_DELAY, self.flush_notes)
+
+    def flush_notes(self) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        if self.workload is None or self.workload.read_only or not self.is_mounted:
+            return
+        text = self.query_one("#q-notes", TextArea).text
+        answer = self.answer
+        if text != (answer.notes if answer else ""):
+            self._save(notes=text)
+
+    @on(Input.Submitted, "#q-evidence")
+    def evidence_submitted(self) -> None:
+        self._save_evidence()
+        self.query_one("#q-levels", OptionList).focus()
+
+    @on(Input.Blurred, "#q-evidence")
+    def evidence_blurred(self) -> None:
+        self._save_evidence()
+
+    def _save_evidence(self) -> None:
+        if self._loading or self.workload is None or self.workload.read_only:
+            return
+        value = self.query_one("#q-evidence", Input).value.strip()
+        answer = self.answer
+        if value != (answer.evidence if answer else ""):
+            self._save(evidence=value)
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        self._save_evidence()
+        self.show(self.index + delta)
+
+    def action_next_unanswered(self) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        self._save_evidence()
+        count = len(self.order)
+        for offset in range(1, count + 1):
+            index = (self.index + offset) % count
+            answer = workload.answers.get(self.order[index])
+            if answer is None or answer.status == "unanswered":
+                self.show(index)
+                return
+        self.notify("Every question is answered or marked N/A.")
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, TextArea | Input):
+            self.flush_notes()
+            self._save_evidence()
+            widget = "#q-levels" if self.question.kind == "level" else "#q-choices"
+            self.query_one(widget).focus()
+            return
+        self.flush_notes()
+        self._save_evidence()
+        self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Digits and letters belong to the text boxes while one has focus.
+        return not (isinstance(self.focused, TextArea | Input) and action != "back")

@@ -1,0 +1,90 @@
+"""Score bars drawn with text: one line per group, the target marked, the value printed.
+
+Readable in 16 colours and with NO_COLOR: the bar length, the target mark and the number
+carry the meaning; colour only repeats it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+from mllens_tui.app.text import pct
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    score: float | None
+    target: float | None
+    note: str = ""
+
+
+FILL = "█"
+EMPTY = "░"
+TARGET = "┃"
+
+
+def bar_line(bar: Bar, label_width: int, bar_width: int, styles: dict[str, str]) -> Text:
+    line = Text(f"{bar.label:<{label_width}} ", no_wrap=True, overflow="ellipsis")
+    if bar.score is None:
+        line.append(" " * bar_width, style=styles.get("empty", ""))
+        line.append("   -  ", style="dim")
+        line.append(bar.note or "not answered yet", style="dim")
+        return line
+    filled = round(bar.score * bar_width)
+    mark = None if bar.target is None else min(bar_width - 1, round(bar.target * bar_width))
+    band = "low" if bar.score < 0.5 else "mid" if bar.score < 0.75 else "high"
+    for i in range(bar_width):
+        if i == mark:
+            line.append(TARGET, style=styles.get("target", "bold"))
+        elif i < filled:
+            line.append(FILL, style=styles.get(band, ""))
+        else:
+            line.append(EMPTY, style=styles.get("empty", "dim"))
+    line.append(f" {pct(bar.score):>4}", style="bold")
+    if bar.note:
+        line.append(f"  {bar.note}", style="dim")
+    return line
+
+
+class ScoreBars(Static):
+    """Horizontal text bars; the width follows the widget's width."""
+
+    DEFAULT_CSS = """
+    ScoreBars {
+        height: auto;
+    }
+    """
+
+    def __init__(self, bars: list[Bar] | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.bars = bars or []
+
+    def show(self, bars: list[Bar]) -> None:
+        self.bars = bars
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        if not self.bars:
+            return Text("no data yet", style="dim")
+        variables = self.app.theme_variables
+        styles = {
+            "low": variables.get("error", ""),
+            "mid": variables.get("warning", ""),
+            "high": variables.get("success", ""),
+            "target": f"bold {variables.get('foreground', '')}".strip(),
+            "empty": variables.get("panel-lighten-2", "dim") or "dim",
+        }
+        label_width = max(len(b.label) for b in self.bars)
+        notes_width = max((len(b.note) for b in self.bars), default=0)
+        width = self.size.width or 80
+        bar_width = max(10, width - label_width - 1 - 5 - (notes_width + 2 if notes_width else 0))
+        out = Text()
+        for i, bar in enumerate(self.bars):
+            if i:
+                out.append("\n")
+            out.append_text(bar_line(bar, label_width, bar_width, styles))
+        return out

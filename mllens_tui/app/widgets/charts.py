@@ -1,0 +1,250 @@
+"""Chart widgets: the specs of ``mllens_tui.charts`` drawn with textual-plotext, and the
+pillar x phase heatmap as a DataTable.
+
+Each plot keeps its spec and redraws it (clear, draw, refresh) when the spec or its size
+changes: labels shorten and bars take one row each at the size the plot really has. The
+plot background and axes follow the app theme (textual-plotext's "auto" theme); values are
+printed, so the charts read with NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import events, on
+from textual.message import Message
+from textual.theme import Theme
+from textual.widgets import DataTable
+from textual_plotext import PlotextPlot
+
+from mllens_tui.charts import (
+    BarsSpec,
+    CompareSpec,
+    HeatCell,
+    HeatmapSpec,
+    HistorySpec,
+    draw_bars,
+    draw_compare,
+    draw_history,
+    draw_no_data,
+    score_band,
+)
+
+SpecT = TypeVar("SpecT")
+
+
+class _ChartPlot(PlotextPlot, Generic[SpecT]):
+    """A plotext plot that draws one chart spec, or "no data yet" before it has one."""
+
+    DEFAULT_CSS = """
+    _ChartPlot {
+        min-height: 8;
+    }
+    """
+    EMPTY_TITLE: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        spec: SpecT | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._spec = spec
+
+    @property
+    def spec(self) -> SpecT | None:
+        return self._spec
+
+    def show(self, spec: SpecT) -> None:
+        """Draw ``spec`` in place of whatever the plot showed."""
+        self._spec = spec
+        if self.is_mounted:
+            self.redraw()
+
+    def redraw(self) -> None:
+        width = self.size.width or None
+        height = self.size.height or None
+        if self._spec is None:
+            self.plt.clear_data()
+            draw_no_data(self.plt, self.EMPTY_TITLE)
+        else:
+            self.draw(self._spec, width, height)
+        self.refresh()
+
+    def draw(self, spec: SpecT, width: int | None, height: int | None) -> None:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.redraw()
+
+
+class PillarBarsPlot(_ChartPlot[BarsSpec]):
+    """Pillar scores as horizontal bars, weakest on top, the target as a vertical line.
+
+    Needs a height of the number of bars + 5 to give each bar a row (11 for the ML Lens).
+    """
+
+    DEFAULT_CSS = """
+    PillarBarsPlot {
+        min-height: 11;
+    }
+    """
+    EMPTY_TITLE = "Pillar scores"
+
+    def draw(self, spec: BarsSpec, width: int | None, height: int | None) -> None:
+        draw_bars(self.plt, spec, width=width, height=height)
+
+
+class PhaseBarsPlot(PillarBarsPlot):
+    """Phase scores as horizontal bars (``charts.phase_bars``)."""
+
+    EMPTY_TITLE = "Phase scores"
+
+
+class HistoryPlot(_ChartPlot[HistorySpec]):
+    """Scores over time with dates on the x axis (``charts.history_chart``)."""
+
+    DEFAULT_CSS = """
+    HistoryPlot {
+        min-height: 10;
+    }
+    """
+    EMPTY_TITLE = "Score over time"
+
+    def draw(self, spec: HistorySpec, width: int | None, height: int | None) -> None:
+        draw_history(self.plt, spec, width=width, height=height)
+
+
+class ComparePlot(_ChartPlot[CompareSpec]):
+    """Snapshot A next to snapshot B per pillar or phase (``charts.compare_bars``)."""
+
+    DEFAULT_CSS = """
+    ComparePlot {
+        min-height: 10;
+    }
+    """
+    EMPTY_TITLE = "A vs B"
+
+    def draw(self, spec: CompareSpec, width: int | None, height: int | None) -> None:
+        draw_compare(self.plt, spec, width=width, height=height)
+
+
+class HeatmapTable(DataTable[Text]):
+    """The pillar x phase matrix: "62% 3/5" per cell, "·" where the lens has no question.
+
+    Cells are styled by score against the target through component classes that use theme
+    variables; low scores are also bold, so the bands survive NO_COLOR. Enter or a click on
+    the highlighted cell posts ``CellChosen``.
+    """
+
+    DEFAULT_CSS = """
+    HeatmapTable {
+        height: auto;
+        max-height: 12;
+    }
+    HeatmapTable > .heatmap-table--low {
+        color: $error;
+        text-style: bold;
+    }
+    HeatmapTable > .heatmap-table--mid {
+        color: $warning;
+    }
+    HeatmapTable > .heatmap-table--high {
+        color: $success;
+    }
+    HeatmapTable > .heatmap-table--none {
+        color: $text-muted;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "heatmap-table--low",
+        "heatmap-table--mid",
+        "heatmap-table--high",
+        "heatmap-table--none",
+    }
+
+    class CellChosen(Message):
+        """A cell with questions was chosen: show the questions of that pillar and phase."""
+
+        def __init__(self, table: HeatmapTable, pillar_id: str, phase_id: str) -> None:
+            super().__init__()
+            self.table = table
+            self.pillar_id = pillar_id
+            self.phase_id = phase_id
+
+        @property
+        def control(self) -> HeatmapTable:
+            return self.table
+
+    def __init__(self, spec: HeatmapSpec | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("cursor_type", "cell")
+        super().__init__(**kwargs)
+        self._spec = spec
+
+    @property
+    def spec(self) -> HeatmapSpec | None:
+        return self._spec
+
+    def show(self, spec: HeatmapSpec) -> None:
+        """Fill the table from ``spec``, keeping the cursor where it was."""
+        self._spec = spec
+        if self.is_mounted:
+            self._fill()
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._fill()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        # The cells carry styles resolved from the old theme's variables.
+        self._fill()
+
+    def cell_text(self, cell: HeatCell) -> Text:
+        if cell.score is None or cell.applicable == 0:
+            band = "none"
+        else:
+            band = score_band(cell.score, self._spec.target if self._spec else None) or "none"
+        style = self.get_component_rich_style(f"heatmap-table--{band}", partial=True)
+        return Text(cell.text, style=style, justify="center")
+
+    def _fill(self) -> None:
+        spec = self._spec
+        cursor = self.cursor_coordinate
+        self.clear(columns=True)
+        if spec is None:
+            return
+        for phase_id, label in spec.columns:
+            self.add_column(label, key=phase_id)
+        for row in spec.rows:
+            self.add_row(
+                *(self.cell_text(cell) for cell in row.cells), key=row.pillar_id, label=row.label
+            )
+        if self.row_count and self.columns:
+            self.cursor_coordinate = cursor
+
+    def cell_at(self, pillar_id: str, phase_id: str) -> HeatCell | None:
+        if self._spec is None:
+            return None
+        for row in self._spec.rows:
+            if row.pillar_id == pillar_id:
+                return next((c for c in row.cells if c.phase_id == phase_id), None)
+        return None
+
+    @on(DataTable.CellSelected)
+    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        pillar_id = event.cell_key.row_key.value
+        phase_id = event.cell_key.column_key.value
+        if pillar_id is None or phase_id is None:
+            return
+        cell = self.cell_at(pillar_id, phase_id)
+        if cell is not None and cell.total > 0:
+            self.post_message(self.CellChosen(self, pillar_id, phase_id))
