@@ -16,6 +16,8 @@ CORE = [
     "mllens_tui.lens.writer",
     "mllens_tui.scoring",
     "mllens_tui.snapshot",
+    "mllens_tui.charts",
+    "mllens_tui.report",
     "mllens_tui.paths",
     "mllens_tui.cli",
 ]

@@ -1,0 +1,289 @@
+"""Pure reports of one workload: Markdown for stakeholders, text for a terminal, JSON for tools.
+
+Every function takes plain data (the lens, scores, history points), never a store, so the
+command line, the TUI's export and the tests share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from mllens_tui import charts
+from mllens_tui.charts import HistoryPoint
+from mllens_tui.lens.model import Lens
+from mllens_tui.scoring import GroupScore, PlanItem, Scores
+from mllens_tui.snapshot import Delta, utc
+from mllens_tui.summary import arrow, level_text, pct, risks_text, scores_text
+
+TOP_GAPS = 10
+HISTORY_ROWS = 12  # the Markdown trend table shows the latest milestones only
+
+
+def _change(before: float | None, after: float | None) -> str:
+    """ "↑ +5.0 pts", "= +0.0 pts" or "-" when either side has no score."""
+    if before is None or after is None:
+        return "-"
+    delta = after - before
+    return f"{arrow(delta)} {delta * 100:+.1f} pts"
+
+
+def _clip(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _move(lens: Lens, item: PlanItem) -> str:
+    """ "level 1 (Initial) -> 3 (Defined)", or percentages for choice questions."""
+    if item.level is None or item.target is None:
+        return f"{pct(item.value)} -> {pct(item.target_value)}"
+    here, there = lens.level(item.level), lens.level(item.target)
+    here_name = f" ({here.name})" if here else ""
+    there_name = f" ({there.name})" if there else ""
+    return f"level {item.level}{here_name} -> {item.target}{there_name}"
+
+
+def _ordered(points: Iterable[HistoryPoint]) -> list[HistoryPoint]:
+    return sorted(points, key=lambda p: utc(p.when))
+
+
+def _headline_md(
+    lens: Lens,
+    scores: Scores,
+    previous_scores: Scores | None,
+    previous_label: str,
+) -> list[str]:
+    o = scores.overall
+    level = f", level {level_text(o.level)} of {scores.max_level}" if o.level is not None else ""
+    trend = ""
+    if previous_scores is not None:
+        trend = f" ({_change(previous_scores.overall.score, o.score)} since {previous_label})"
+    lines = [f"- **Overall:** {pct(o.score, 1)}{level}{trend}"]
+    if scores.floor is not None:
+        pillar = lens.pillar(scores.floor.pillar)
+        name = pillar.name if pillar else scores.floor.pillar
+        lines.append(f"- **Floor pillar:** {name} ({pct(scores.floor.score, 1)})")
+    lines.append(
+        f"- **Completeness:** {pct(o.completeness)} ({o.answered} of {o.applicable} applicable "
+        f"questions answered); coverage {pct(o.coverage)}"
+    )
+    lines.append(f"- **To target:** {pct(o.pct_to_target)}")
+    lines.append(f"- **Risks:** {risks_text(o.risks)}")
+    return lines
+
+
+def _group_table_md(
+    heading: str,
+    names: Mapping[str, str],
+    groups: Mapping[str, GroupScore],
+    previous: Mapping[str, GroupScore] | None,
+) -> list[str]:
+    header = f"| {heading} | Score | Level | Answered | To target | High risk |"
+    rule = "|---|---:|---:|---:|---:|---:|"
+    if previous is not None:
+        header += " Trend |"
+        rule += "---|"
+    lines = [header, rule]
+    for key, name in names.items():
+        group = groups[key]
+        row = (
+            f"| {_md(name)} | {pct(group.score, 1)} | {level_text(group.level)} | "
+            f"{group.answered}/{group.applicable} | {pct(group.pct_to_target)} | "
+            f"{group.risks['HIGH']} |"
+        )
+        if previous is not None:
+            before = previous.get(key)
+            row += f" {_change(before.score if before else None, group.score)} |"
+        lines.append(row)
+    return lines
+
+
+def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
+    shown = points[-HISTORY_ROWS:]
+    lines = ["| Date | Milestone | Overall | Change |", "|---|---|---:|---|"]
+    before = points[-len(shown) - 1].overall if len(points) > len(shown) else None
+    for point in shown:
+        lines.append(
+            f"| {point.when:%Y-%m-%d} | {_md(point.label)} | {pct(point.overall, 1)} | "
+            f"{_change(before, point.overall)} |"
+        )
+        before = point.overall
+    if len(points) > len(shown):
+        lines.append("")
+        lines.append(f"({len(points) - len(shown)} earlier points not shown.)")
+    return lines
+
+
+def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
+    lines: list[str] = []
+    for rank, item in enumerate(scores.plan[:size], start=1):
+        question = lens.question(item.question_id)
+        if question is None:
+            continue
+        pillar = lens.pillar(question.pillar)
+        phase = lens.phase(question.phase) if question.phase else None
+        where = " · ".join(x.name for x in (pillar, phase) if x is not None)
+        lines.append(f"{rank}. **{item.question_id} {question.title}** ({where})  ")
+        lines.append(f"   {_move(lens, item)}; risk {item.risk}  ")
+        step = question.guidance_from(item.level) if item.level is not None else ""
+        if step:
+            lines.append(f"   Next step: {step}  ")
+        if question.url:
+            lines.append(f"   Official guidance: <{question.url}>")
+        lines[-1] = lines[-1].rstrip()
+    return lines
+
+
+def report_markdown(
+    lens: Lens,
+    workload_name: str,
+    scores: Scores,
+    history_points: Iterable[HistoryPoint] = (),
+    previous_scores: Scores | None = None,
+    milestone: str | None = None,
+    *,
+    previous_label: str = "the previous milestone",
+) -> str:
+    """The stakeholder report: headline, pillar and phase tables, trend and the top ten gaps.
+
+    ``previous_scores`` (with ``previous_label``) adds trend arrows since that milestone;
+    ``milestone`` names the state being reported, when it is not the current one.
+    """
+    points = _ordered(history_points)
+    previous_pillars = previous_scores.pillars if previous_scores is not None else None
+    previous_phases = previous_scores.phases if previous_scores is not None else None
+    lines = [f"# {workload_name}: {lens.name}", ""]
+    lines.append(
+        f"Lens version {lens.version}" + (f", milestone **{milestone}**" if milestone else "")
+    )
+    if scores.weights == "equal":
+        lines.append("(equal weights: every question and pillar weighs 1)")
+    lines.append("")
+    lines += _headline_md(lens, scores, previous_scores, previous_label)
+    lines += ["", "## Pillars", ""]
+    lines += _group_table_md(
+        "Pillar", {p.id: p.name for p in lens.pillars}, scores.pillars, previous_pillars
+    )
+    if lens.phases:
+        lines += ["", "## Phases", ""]
+        lines += _group_table_md(
+            "Phase", {p.id: p.name for p in lens.phases}, scores.phases, previous_phases
+        )
+    if points:
+        lines += ["", "## Over time", ""]
+        lines += _history_md(points)
+    lines += ["", f"## Top {TOP_GAPS} gaps", ""]
+    if scores.plan:
+        lines.append(
+            f"The {min(TOP_GAPS, len(scores.plan))} answered questions furthest below their "
+            f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
+        )
+        lines.append("")
+        lines += _gaps_md(lens, scores, TOP_GAPS)
+    else:
+        lines.append("No answered question is below its target.")
+    if scores.unanswered:
+        lines += [
+            "",
+            f"{len(scores.unanswered)} applicable questions are not answered yet; they do not "
+            "count towards any score.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _trend_text(
+    lens: Lens, scores: Scores, previous_scores: Scores, previous_label: str
+) -> list[str]:
+    names = {p.id: p.name for p in lens.pillars}
+    width = max([7, *(len(n) for n in names.values())])
+    lines = [f"Since {previous_label}"]
+    rows = [("Overall", previous_scores.overall.score, scores.overall.score)]
+    rows += [
+        (name, previous_scores.pillars[k].score if k in previous_scores.pillars else None,
+         scores.pillars[k].score)
+        for k, name in names.items()
+    ]  # fmt: skip
+    for name, before, after in rows:
+        lines.append(
+            f"{name:<{width}}  {pct(before, 1):>6} -> {pct(after, 1):>6}  {_change(before, after)}"
+        )
+    return lines
+
+
+def report_text(
+    lens: Lens,
+    workload_name: str,
+    scores: Scores,
+    history_points: Iterable[HistoryPoint] = (),
+    previous_scores: Scores | None = None,
+    milestone: str | None = None,
+    *,
+    previous_label: str = "the previous milestone",
+    width: int = 80,
+    color: bool = False,
+) -> str:
+    """The terminal report: the summary, then the charts drawn as text at ``width``."""
+    points = _ordered(history_points)
+    target = charts.target_score(scores)
+    heading = f"{workload_name} ({milestone})" if milestone else workload_name
+    # The summary's plan lines carry whole question titles; a terminal report keeps to width.
+    summary = scores_text(lens, scores, workload=heading).splitlines()
+    parts = ["\n".join(_clip(line, width) for line in summary)]
+    if previous_scores is not None:
+        parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))
+    parts.append(charts.render_bars(charts.pillar_bars(lens, scores), width, color=color))
+    if lens.phases:
+        parts.append(charts.render_bars(charts.phase_bars(lens, scores), width, color=color))
+        parts.append(charts.heatmap_text(lens, scores, width))
+    if points:
+        spec = charts.history_chart(lens, points, target=target)
+        parts.append(charts.render_history(spec, width, color=color))
+    return "\n\n".join(parts) + "\n"
+
+
+def report_json(
+    lens: Lens,
+    workload_name: str,
+    scores: Scores,
+    history_points: Iterable[HistoryPoint] = (),
+    previous_scores: Scores | None = None,
+    milestone: str | None = None,
+    *,
+    previous_label: str | None = None,
+) -> dict[str, Any]:
+    """The scoring JSON plus the workload, the milestone, the history series and the trend.
+
+    Returns the document as a dict, ready for ``json.dumps``.
+    """
+    doc = scores.to_json()
+    doc["workload"] = workload_name
+    doc["milestone"] = milestone
+    doc["history"] = [point.to_json() for point in _ordered(history_points)]
+    if previous_scores is not None:
+        doc["trend"] = {
+            "since": previous_label,
+            "overall": _delta_json(previous_scores.overall.score, scores.overall.score),
+            "pillars": {
+                k: _delta_json(
+                    previous_scores.pillars[k].score if k in previous_scores.pillars else None,
+                    g.score,
+                )
+                for k, g in scores.pillars.items()
+            },
+            "phases": {
+                k: _delta_json(
+                    previous_scores.phases[k].score if k in previous_scores.phases else None,
+                    g.score,
+                )
+                for k, g in scores.phases.items()
+            },
+        }
+    return doc
+
+
+def _delta_json(before: float | None, after: float | None) -> dict[str, float | None]:
+    return Delta(before, after).to_json()
