@@ -261,8 +261,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from mllens_tui.snapshot import compare
     from mllens_tui.summary import comparison_text
 
-    a, lens_a, label_a = load_state(args, args.a)
-    b, lens_b, label_b = load_state(args, args.b)
+    a, lens_a, label_a = load_state(args, args.a, side=0)
+    b, lens_b, label_b = load_state(args, args.b, side=1)
     comparison = compare(a, lens_a, b, lens_b)
     if args.json:
         _print_json(comparison.to_json())
@@ -282,12 +282,34 @@ def cmd_snapshot_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def load_state(args: argparse.Namespace, source: str | None) -> tuple[Snapshot, Lens, str]:
-    """A snapshot from a file, or (storage) from --workload / --milestone."""
-    if source is None:
-        raise CliError("name a snapshot file", EXIT_USAGE)
-    snapshot, lens = read_snapshot(args, source)
-    return snapshot, lens, source
+def load_state(
+    args: argparse.Namespace, source: str | None, *, side: int = 0
+) -> tuple[Snapshot, Lens, str]:
+    """A snapshot from a file, or (storage) from --workload / --milestone.
+
+    ``side`` is 0 for ``score`` and for A of ``compare``, 1 for B: with ``--workload`` the
+    states are, in order, the files given, each ``--milestone``, then the current answers
+    (see ``store.commands.state_sources``).
+    """
+    workload = getattr(args, "workload", None)
+    named = getattr(args, "milestone", None)
+    milestones = [named] if isinstance(named, str) else list(named or [])
+    if workload is None:
+        if milestones:
+            raise CliError("--milestone needs --workload NAME", EXIT_USAGE)
+        if source is None:
+            raise CliError("name a snapshot file, or a stored workload with --workload", EXIT_USAGE)
+        snapshot, lens = read_snapshot(args, source)
+        return snapshot, lens, source
+    from mllens_tui.store.commands import state_sources, stored_state
+
+    sides = 2 if hasattr(args, "b") else 1
+    files = [f for f in (getattr(args, name, None) for name in ("file", "a", "b")) if f]
+    chosen = state_sources(args, files, workload, milestones, sides)[side]
+    if chosen.file is not None:
+        snapshot, lens = read_snapshot(args, chosen.file)
+        return snapshot, lens, chosen.file
+    return stored_state(args, workload, chosen.milestone)
 
 
 # -- the app ---------------------------------------------------------------------------------
@@ -350,14 +372,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a lens with the same id")
     p.set_defaults(handler=cmd_lens_import)
 
-    p = sub.add_parser("score", help="score a snapshot: overall, floor, pillars, phases, plan")
+    p = sub.add_parser(
+        "score",
+        help="score a snapshot: overall, floor, pillars, phases, plan",
+        description="Score a snapshot file, or a stored workload (--workload NAME), or one of "
+        "its milestones (--workload NAME --milestone NAME).",
+    )
     p.add_argument("file", nargs="?", help="snapshot .toml file")
+    p.add_argument("--workload", metavar="NAME", help="score a stored workload instead of a file")
+    p.add_argument("--milestone", metavar="NAME", help="score this milestone of --workload")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--equal-weights", action="store_true", help="weigh every question and pillar 1")
     p.set_defaults(handler=cmd_score)
-    p = sub.add_parser("compare", help="compare two snapshots: deltas and changed questions")
+    p = sub.add_parser(
+        "compare",
+        help="compare two snapshots: deltas and changed questions",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compare two states, A (earlier) and B (later): snapshot files, or the "
+        "milestones and current answers of a stored workload.",
+        epilog="""\
+A and B are taken in this order: the files given, then each --milestone of
+--workload, then the workload's current answers.
+
+  mllens compare a.toml b.toml                        two files
+  mllens compare --workload W --milestone M1 --milestone M2
+                                                      two milestones of W
+  mllens compare --workload W --milestone M1          M1 against W's current answers
+  mllens compare --workload W                         W's latest milestone against
+                                                      its current answers
+  mllens compare a.toml --workload W [--milestone M]  a file against W (or its M)
+""",
+    )
     p.add_argument("a", nargs="?", help="the earlier snapshot .toml")
     p.add_argument("b", nargs="?", help="the later snapshot .toml")
+    p.add_argument("--workload", metavar="NAME", help="a stored workload (see below)")
+    p.add_argument(
+        "--milestone",
+        metavar="NAME",
+        action="append",
+        help="a milestone of --workload; repeat for a second one",
+    )
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.set_defaults(handler=cmd_compare)
     snap = sub.add_parser("snapshot", help="check snapshot files")
@@ -373,8 +427,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store_commands(sub: Any) -> None:
+    from mllens_tui.store.commands import register
+
+    register(sub)
+
+
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_store_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -383,12 +443,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         os.environ["MLLENS_DATA_DIR"] = args.data_dir
     from mllens_tui.problems import InputError
+    from mllens_tui.store.errors import StoreError
 
     try:
         return int(args.handler(args))
     except InputError as exc:
         sys.stderr.write(f"mllens: {exc.report()}\n")
         return EXIT_INVALID
+    except StoreError as exc:
+        sys.stderr.write(f"mllens: {exc.message}\n")
+        return exc.exit_code
     except CliError as exc:
         sys.stderr.write(f"mllens: {exc}\n")
         return exc.code

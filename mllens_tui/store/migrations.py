@@ -1,0 +1,202 @@
+"""Schema versions: a numbered list of migrations, each applied once, in one transaction.
+
+Why not Alembic: the store needs three things around any migration tool anyway (refuse a newer
+schema before touching the file, copy the file aside before upgrading it, and turn every driver
+error into a message), and Alembic would add a runtime dependency, a script directory to ship in
+the wheel and about 100 ms to every start of the CLI, for a schema of six tables that one
+person can read. This is the same model Alembic uses, kept small:
+
+* ``MIGRATIONS`` is an append-only list. Version N is the state after migration N; a released
+  migration is never edited, only followed by a new one.
+* Each migration holds its own frozen description of what it creates (SQLAlchemy Core tables
+  in a private ``MetaData``, never the live SQLModel classes), so replaying version 1 in a year
+  still builds version 1. ``tests/test_store_schema.py`` checks that the migrated schema equals
+  the SQLModel tables of ``tables.py``.
+* The version lives in a one-row table ``mllens_schema`` rather than SQLite's ``PRAGMA
+  user_version``, so the scheme works unchanged on the other backends a later issue adds.
+* ``upgrade`` runs inside the caller's write transaction (BEGIN IMMEDIATE on SQLite, where DDL
+  is transactional): a crash mid-upgrade leaves the old version, and two processes opening an
+  old file at once upgrade it once. ``engine.open_database`` makes the backup copy first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+
+VERSION_TABLE = "mllens_schema"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    summary: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_initial(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        VERSION_TABLE,
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("version", Integer, nullable=False),
+    )
+    Table(
+        "workload",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("name", String, nullable=False, unique=True),
+        Column("description", Text, nullable=False),
+        Column("environment", String, nullable=False),
+        Column("lens_id", String, nullable=False),
+        Column("lens_version", String, nullable=False),
+        Column("lens_hash", String, nullable=False),
+        Column("default_target", Integer, nullable=False),
+        Column("pillar_weights", Text, nullable=False),
+        Column("revision", Integer, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+
+    def answer_columns() -> tuple[Column[Any], ...]:
+        return (
+            Column("level", Integer),
+            Column("choices", Text),
+            Column("not_applicable", Boolean, nullable=False),
+            Column("reason", String),
+            Column("target", Integer),
+            Column("notes", Text, nullable=False),
+            Column("evidence", Text, nullable=False),
+            Column("confidence", String),
+            Column("answered_by", String, nullable=False),
+            Column("answered_at", DateTime(timezone=True)),
+        )
+
+    Table(
+        "answer",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "workload_id", Integer, ForeignKey("workload.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("question_id", String, nullable=False),
+        *answer_columns(),
+        UniqueConstraint("workload_id", "question_id", name="uq_answer_question"),
+    )
+    Table(
+        "answer_change",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "workload_id", Integer, ForeignKey("workload.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("revision", Integer, nullable=False),
+        Column("question_id", String, nullable=False),
+        Column("field", String, nullable=False),
+        Column("old", Text),
+        Column("new", Text),
+        Column("changed_by", String, nullable=False),
+        Column("changed_at", DateTime(timezone=True), nullable=False),
+        Index("ix_answer_change_question", "workload_id", "question_id"),
+        Index("ix_answer_change_revision", "workload_id", "revision"),
+    )
+    Table(
+        "milestone",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "workload_id", Integer, ForeignKey("workload.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("name", String, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("workload_name", String, nullable=False),
+        Column("description", Text, nullable=False),
+        Column("environment", String, nullable=False),
+        Column("lens_id", String, nullable=False),
+        Column("lens_version", String, nullable=False),
+        Column("lens_hash", String, nullable=False),
+        Column("default_target", Integer, nullable=False),
+        Column("pillar_weights", Text, nullable=False),
+        Column("overall_score", Float),
+        Column("answered_count", Integer, nullable=False),
+        Column("revision", Integer, nullable=False),
+        UniqueConstraint("workload_id", "name", name="uq_milestone_name"),
+    )
+    Table(
+        "milestone_answer",
+        md,
+        Column(
+            "milestone_id",
+            Integer,
+            ForeignKey("milestone.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("question_id", String, primary_key=True),
+        *answer_columns(),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "workloads, answers, answer history, milestones", _v1_initial),
+)
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    return MIGRATIONS[-1].version
+
+
+class ForeignSchema(Exception):
+    """The database has tables but no mllens version table: it belongs to another program."""
+
+    def __init__(self, tables: list[str]) -> None:
+        super().__init__(", ".join(tables))
+        self.tables = tables
+
+
+def read_version(conn: Connection) -> int:
+    """The schema version of the database behind ``conn``: 0 for an empty database.
+
+    Only reads. Raises ForeignSchema for a database that is not an mllens one.
+    """
+    tables = inspect(conn).get_table_names()
+    if VERSION_TABLE not in tables:
+        if tables:
+            raise ForeignSchema(sorted(tables))
+        return 0
+    version = conn.execute(text(f"SELECT max(version) FROM {VERSION_TABLE}")).scalar()
+    if not isinstance(version, int):
+        raise ForeignSchema(sorted(tables))
+    return version
+
+
+def upgrade(conn: Connection, current: int) -> int:
+    """Apply every migration after ``current`` in the caller's transaction; the new version."""
+    for migration in MIGRATIONS:
+        if migration.version > current:
+            migration.apply(conn)
+            current = migration.version
+    conn.execute(text(f"DELETE FROM {VERSION_TABLE}"))
+    conn.execute(text(f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, :v)"), {"v": current})
+    return current

@@ -1,0 +1,130 @@
+"""The SQLModel tables: the current shape of the schema, as the service reads and writes it.
+
+These classes never leave the store: the service turns rows into the frozen records of
+``records.py``. Times are UTC at second precision (the precision snapshots keep);
+choices, pillar weights and history values are JSON text, so the SQL stays portable.
+
+The schema itself is created and upgraded by ``migrations.py``, never by ``create_all``; a test
+checks that the migrated schema and these tables agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Table, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SchemaVersionRow(SQLModel, table=True):
+    """One row: the schema version of this database (see migrations.py)."""
+
+    __tablename__ = "mllens_schema"
+
+    id: int = Field(primary_key=True)
+    version: int
+
+
+class WorkloadRow(SQLModel, table=True):
+    __tablename__ = "workload"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str = Field(default="", sa_type=Text)
+    environment: str = ""
+    lens_id: str
+    lens_version: str
+    lens_hash: str
+    default_target: int
+    pillar_weights: str = Field(default="{}", sa_type=Text)  # JSON object: pillar id -> weight
+    revision: int = 0  # bumped by every transaction that changes answers
+    created_at: datetime
+    updated_at: datetime
+
+
+class AnswerRow(SQLModel, table=True):
+    """The current answer to one question of one workload."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("workload_id", "question_id", name="uq_answer_question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE")
+    question_id: str
+    level: int | None = None
+    choices: str | None = Field(default=None, sa_type=Text)  # JSON array of choice ids
+    not_applicable: bool = False
+    reason: str | None = None
+    target: int | None = None
+    notes: str = Field(default="", sa_type=Text)
+    evidence: str = Field(default="", sa_type=Text)
+    confidence: str | None = None
+    answered_by: str = ""
+    answered_at: datetime | None = None
+
+
+class AnswerChangeRow(SQLModel, table=True):
+    """One changed field of one answer: append-only, never updated."""
+
+    __tablename__ = "answer_change"
+    __table_args__ = (
+        Index("ix_answer_change_question", "workload_id", "question_id"),
+        Index("ix_answer_change_revision", "workload_id", "revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE")
+    revision: int
+    question_id: str
+    field: str
+    old: str | None = Field(default=None, sa_type=Text)  # JSON; NULL for "no value"
+    new: str | None = Field(default=None, sa_type=Text)
+    changed_by: str = ""
+    changed_at: datetime
+
+
+class MilestoneRow(SQLModel, table=True):
+    """A named, read-only freeze of a workload: its name, profile and lens at that moment."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("workload_id", "name", name="uq_milestone_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE")
+    name: str
+    created_at: datetime
+    workload_name: str
+    description: str = Field(default="", sa_type=Text)
+    environment: str = ""
+    lens_id: str
+    lens_version: str
+    lens_hash: str
+    default_target: int
+    pillar_weights: str = Field(default="{}", sa_type=Text)
+    overall_score: float | None = None
+    answered_count: int = 0
+    revision: int = 0  # the workload's revision when frozen: orders it among the changes
+
+
+class MilestoneAnswerRow(SQLModel, table=True):
+    """One answer as it was when its milestone was created."""
+
+    __tablename__ = "milestone_answer"
+
+    milestone_id: int = Field(foreign_key="milestone.id", ondelete="CASCADE", primary_key=True)
+    question_id: str = Field(primary_key=True)
+    level: int | None = None
+    choices: str | None = Field(default=None, sa_type=Text)
+    not_applicable: bool = False
+    reason: str | None = None
+    target: int | None = None
+    notes: str = Field(default="", sa_type=Text)
+    evidence: str = Field(default="", sa_type=Text)
+    confidence: str | None = None
+    answered_by: str = ""
+    answered_at: datetime | None = None
+
+
+def table(name: str) -> Table:
+    """The Core table behind one of the classes above, for bulk reads and writes."""
+    return SQLModel.metadata.tables[name]
