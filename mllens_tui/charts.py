@@ -16,11 +16,12 @@ Charts never rely on colour alone: values are printed and series differ by marke
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores
 from mllens_tui.snapshot import Comparison, utc
@@ -77,33 +78,6 @@ class BarsSpec:
     @property
     def empty(self) -> bool:
         return all(bar.value is None for bar in self.bars)
-
-
-@dataclass(frozen=True)
-class HistoryPoint:
-    """One moment in a workload's history: a milestone or an answer change (scores 0-1)."""
-
-    when: datetime
-    label: str
-    overall: float | None
-    pillars: Mapping[str, float | None] = field(default_factory=dict)
-
-    @classmethod
-    def from_scores(cls, when: datetime, label: str, scores: Scores) -> HistoryPoint:
-        return cls(
-            when=when,
-            label=label,
-            overall=scores.overall.score,
-            pillars={k: g.score for k, g in scores.pillars.items()},
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "when": utc(self.when).isoformat().replace("+00:00", "Z"),
-            "label": self.label,
-            "overall": self.overall,
-            "pillars": dict(self.pillars),
-        }
 
 
 @dataclass(frozen=True)
@@ -246,14 +220,20 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def target_score(scores: Scores) -> float | None:
-    """The target the charts mark (0-1): the weighted mean target of the applicable questions.
+def target_score(scores: Scores, question_ids: Iterable[str] | None = None) -> float | None:
+    """The target the charts mark (0-1): the weighted mean target of the applicable questions
+    (of ``question_ids`` when given, e.g. one pillar's).
 
     With the default profile every question targets the same level, so this is that level's
     value; per-question targets move it.
     """
+    chosen = (
+        scores.questions.values()
+        if question_ids is None
+        else (scores.questions[qid] for qid in question_ids)
+    )
     num = den = 0.0
-    for qs in scores.questions.values():
+    for qs in chosen:
         if qs.status != "not_applicable":
             num += qs.weight * qs.target_value
             den += qs.weight
@@ -309,7 +289,7 @@ def history_chart(
     title: str = "Score over time",
 ) -> HistorySpec:
     """The overall score (and any of ``pillars``, by id) over time; ``target`` is 0-1."""
-    ordered = sorted(points, key=lambda p: utc(p.when))
+    ordered = sorted(points, key=lambda p: utc(p.at))
     series: list[Series] = []
     if overall:
         values = tuple(_percent(p.overall) for p in ordered)
@@ -322,7 +302,7 @@ def history_chart(
         series.append(Series(pillar_id, label, marker, values))
     return HistorySpec(
         title=title,
-        dates=tuple(utc(p.when) for p in ordered),
+        dates=tuple(utc(p.at) for p in ordered),
         labels=tuple(p.label for p in ordered),
         series=tuple(series),
         target=_percent(target),

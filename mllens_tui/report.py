@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from mllens_tui import charts
-from mllens_tui.charts import HistoryPoint
+from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, PlanItem, Scores
 from mllens_tui.snapshot import Delta, utc
@@ -48,7 +48,7 @@ def _move(lens: Lens, item: PlanItem) -> str:
 
 
 def _ordered(points: Iterable[HistoryPoint]) -> list[HistoryPoint]:
-    return sorted(points, key=lambda p: utc(p.when))
+    return sorted(points, key=lambda p: utc(p.at))
 
 
 def _headline_md(
@@ -108,7 +108,7 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
     before = points[-len(shown) - 1].overall if len(points) > len(shown) else None
     for point in shown:
         lines.append(
-            f"| {point.when:%Y-%m-%d} | {_md(point.label)} | {pct(point.overall, 1)} | "
+            f"| {point.at:%Y-%m-%d} | {_md(point.label)} | {pct(point.overall, 1)} | "
             f"{_change(before, point.overall)} |"
         )
         before = point.overall

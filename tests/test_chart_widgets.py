@@ -19,6 +19,7 @@ from mllens_tui.app.widgets.charts import (
     PillarBarsPlot,
 )
 from mllens_tui.assessment import Answer
+from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.scoring import Scores, score
@@ -99,8 +100,7 @@ async def test_show_replaces_the_drawing(lens: Lens, scores: Scores) -> None:
 async def test_history_plot_shows_dates(lens: Lens, scores: Scores) -> None:
     start = datetime(2026, 1, 5, tzinfo=UTC)
     points = [
-        charts.HistoryPoint.from_scores(start + timedelta(days=30 * i), f"M{i}", scores)
-        for i in range(3)
+        HistoryPoint.from_scores(start + timedelta(days=30 * i), f"M{i}", scores) for i in range(3)
     ]
     plot = HistoryPlot(charts.history_chart(lens, points, target=0.75))
     async with ChartApp(plot).run_test(size=(80, 24)) as pilot:

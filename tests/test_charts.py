@@ -9,6 +9,7 @@ import pytest
 
 from mllens_tui import charts
 from mllens_tui.assessment import Answer, Profile
+from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.scoring import Scores, score
@@ -231,13 +232,13 @@ def test_score_bands_against_target() -> None:
 # -- history ---------------------------------------------------------------------------------
 
 
-def milestone_points(lens: Lens) -> list[charts.HistoryPoint]:
+def milestone_points(lens: Lens) -> list[HistoryPoint]:
     start = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
     points = []
     for days, level in [(0, 1), (40, 2), (95, 3), (166, 4)]:
         answers = answers_by_pillar(lens, {p.id: level for p in lens.pillars})
         points.append(
-            charts.HistoryPoint.from_scores(
+            HistoryPoint.from_scores(
                 start + timedelta(days=days), f"M{level}", score(lens, answers)
             )
         )
@@ -286,15 +287,15 @@ def test_history_dates_do_not_overlap_when_narrow(lens: Lens) -> None:
 
 def test_history_says_no_data_yet(lens: Lens) -> None:
     assert charts.render_history(charts.history_chart(lens, [])) == "Score over time: no data yet"
-    unanswered = charts.HistoryPoint.from_scores(datetime(2026, 1, 1), "start", score(lens, {}))
+    unanswered = HistoryPoint.from_scores(datetime(2026, 1, 1), "start", score(lens, {}))
     spec = charts.history_chart(lens, [unanswered])
     assert spec.empty and "no data yet" in charts.render_history(spec)
 
 
 def test_history_point_json_has_utc_time(lens: Lens, scores: Scores) -> None:
-    point = charts.HistoryPoint.from_scores(datetime(2026, 3, 1, 12), "Q1", scores)
+    point = HistoryPoint.from_scores(datetime(2026, 3, 1, 12), "Q1", scores)
     doc = point.to_json()
-    assert doc["when"] == "2026-03-01T12:00:00Z"
+    assert doc["at"] == "2026-03-01T12:00:00Z"
     assert doc["overall"] == scores.overall.score and doc["pillars"]["security"] == 0.75
 
 

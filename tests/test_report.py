@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mllens_tui.assessment import Answer
-from mllens_tui.charts import HistoryPoint
+from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.report import report_json, report_markdown, report_text
@@ -134,8 +134,10 @@ def test_json_is_the_scoring_json_plus_history(
     assert doc["workload"] == "fraud-detector" and doc["milestone"] == "Q2"
     assert [p["label"] for p in doc["history"]] == ["Q1", "Q2"]
     assert doc["history"][0] == {
-        "when": "2026-02-01T10:00:00Z",
+        "at": "2026-02-01T10:00:00Z",
         "label": "Q1",
+        "kind": "milestone",
+        "answered": before.overall.answered,
         "overall": before.overall.score,
         "pillars": {k: g.score for k, g in before.pillars.items()},
     }
