@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from typing import Any
 
 from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
 from mllens_tui.lens.model import Lens
@@ -121,3 +122,13 @@ def demo_snapshots(lens: Lens, name: str = DEMO_NAME) -> tuple[list[Snapshot], S
         state(len(REVIEWS), 0.95, NOW),
     )
     return milestones, current
+
+
+def install_demo(store: Any, lens: Lens, name: str = DEMO_NAME) -> None:
+    """Write the demo workload through a store (``mllens_tui.store.service.Store``): each
+    review's answers, its milestone, then today's answers."""
+    milestones, current = demo_snapshots(lens, name)
+    for snapshot in milestones:
+        store.import_snapshot(snapshot, lens)
+        store.import_snapshot(snapshot, lens, as_milestone=True)
+    store.import_snapshot(current, lens)

@@ -62,6 +62,7 @@ class MLLensApp(App[None]):
         "phases": lambda: _screen("questions", "PhasesScreen"),
         "plan": lambda: _screen("plan", "PlanScreen"),
         "history": lambda: _screen("history", "HistoryScreen"),
+        "charts": lambda: _screen("charts", "ChartsScreen"),
     }
     DEFAULT_MODE = "workloads"
 
@@ -73,6 +74,7 @@ class MLLensApp(App[None]):
         Binding("f", "area('phases')", "Phases", id="app.phases", show=False),
         Binding("i", "area('plan')", "Plan", id="app.plan", show=False),
         Binding("h", "area('history')", "History", id="app.history", show=False),
+        Binding("g", "area('charts')", "Charts", id="app.charts", show=False),
         Binding("w", "area('workloads')", "Workloads", id="app.workloads", show=False),
     ]
 

@@ -12,18 +12,7 @@ from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import pct
 from mllens_tui.app.widgets.bars import Bar, ScoreBars
 from mllens_tui.app.widgets.charts import HeatmapTable
-from mllens_tui.scoring import Scores
-
-
-def pillar_target(scores: Scores, question_ids: list[str]) -> float | None:
-    """The weighted mean target value of a group's answered questions."""
-    num = den = 0.0
-    for qid in question_ids:
-        qs = scores.questions[qid]
-        if qs.status == "answered":
-            num += qs.weight * qs.target_value
-            den += qs.weight
-    return num / den if den else None
+from mllens_tui.charts import target_score
 
 
 class DashboardScreen(AppScreen):
@@ -36,6 +25,14 @@ class DashboardScreen(AppScreen):
         Binding("f", "app.area('phases')", "Phases", id="dashboard.phases"),
         Binding("i", "app.area('plan')", "Plan", id="dashboard.plan"),
         Binding("h", "app.area('history')", "History", id="dashboard.history"),
+        Binding("g", "app.area('charts')", "Charts", id="dashboard.charts", show=False),
+        Binding(
+            "x",
+            "explain",
+            "Explain",
+            id="dashboard.explain",
+            tooltip="How the overall score is computed",
+        ),
         Binding("m", "app.milestone", "Milestone", id="dashboard.milestone", show=False),
         Binding("escape", "back", "Workloads", id="dashboard.back"),
         Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
@@ -106,7 +103,7 @@ class DashboardScreen(AppScreen):
             ids = [q.id for q in lens.questions_in(pillar=pillar.id)]
             high = group.risks["HIGH"]
             note = f"{group.answered}/{group.applicable}" + (f" {high}▲" if high else "")
-            bars.append(Bar(pillar.label, group.score, pillar_target(scores, ids), note))
+            bars.append(Bar(pillar.label, group.score, target_score(scores, ids), note))
         self.query_one(ScoreBars).show(bars)
         matrix = self.query_one(HeatmapTable)
         matrix.display = bool(lens.phases)
@@ -138,5 +135,14 @@ class DashboardScreen(AppScreen):
         )
         self.app.push_screen(QuestionScreen(order, start))
 
+    def action_explain(self) -> None:
+        from mllens_tui.app.screens.explain import ExplainScreen
+
+        self.app.push_screen(ExplainScreen())
+
     async def action_back(self) -> None:
+        workload = self.workload
+        if workload is not None and workload.read_only:
+            self.mllens.open_workload(workload.name)  # leave the milestone for the live answers
+            return
         await self.app.switch_mode("workloads")

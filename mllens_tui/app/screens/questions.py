@@ -43,6 +43,9 @@ class GroupedQuestionsScreen(AppScreen):
 
     axis: Axis = "pillar"
     BINDINGS = [
+        Binding(
+            "x", "explain", "Explain", id="questions.explain", tooltip="How this score is computed"
+        ),
         Binding("escape", "back", "Back", id="questions.back"),
         Binding("q", "app.quit", "Quit", id="questions.quit", show=False),
     ]
@@ -223,6 +226,17 @@ class GroupedQuestionsScreen(AppScreen):
         else:
             order = axis_order(workload.lens, self.axis)
         self.app.push_screen(QuestionScreen(order, order.index(qid)))
+
+    def action_explain(self) -> None:
+        from mllens_tui.app.screens.explain import ExplainScreen
+
+        if self.is_cell:
+            screen = ExplainScreen(self.fixed_pillar, self.fixed_phase)
+        elif self.axis == "pillar":
+            screen = ExplainScreen(pillar=self.current_group())
+        else:
+            screen = ExplainScreen(phase=self.current_group())
+        self.app.push_screen(screen)
 
     async def action_back(self) -> None:
         if self.is_cell or len(self.app.screen_stack) > 1:

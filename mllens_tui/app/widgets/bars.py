@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from mllens_tui.app.text import pct
+from mllens_tui.charts import score_band
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def bar_line(bar: Bar, label_width: int, bar_width: int, styles: dict[str, str])
         return line
     filled = round(bar.score * bar_width)
     mark = None if bar.target is None else min(bar_width - 1, round(bar.target * bar_width))
-    band = "low" if bar.score < 0.5 else "mid" if bar.score < 0.75 else "high"
+    band = score_band(bar.score, bar.target) or "low"
     for i in range(bar_width):
         if i == mark:
             line.append(TARGET, style=styles.get("target", "bold"))

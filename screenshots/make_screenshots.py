@@ -1,0 +1,76 @@
+"""Regenerate the SVG screenshots in this folder from the demo workload.
+
+    python screenshots/make_screenshots.py
+
+Builds a throwaway database with the demo workload (mllens_tui.demo), drives the app with
+keys as a user would, and saves what each screen shows. Nothing here is hand-edited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# name, terminal size, keys pressed after the workload's dashboard is open
+SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...], str | None]] = [
+    ("workloads", (80, 24), ("escape",), None),
+    ("dashboard", (80, 24), (), None),
+    ("dashboard-large", (120, 40), (), None),
+    ("pillars", (80, 24), ("p", "right"), None),
+    ("phases", (80, 24), ("f", "right", "right"), None),
+    ("question", (80, 24), (), "MLSEC-05"),
+    ("help", (80, 24), ("question_mark",), "MLOE-01"),
+    ("plan", (80, 24), ("i",), None),
+    ("history", (80, 24), ("h",), None),
+    ("compare", (80, 24), ("h", "space", "down", "down", "down", "c"), None),
+    ("charts", (80, 24), ("g",), None),
+    ("explain", (80, 24), ("x",), None),
+]
+
+
+async def shoot(
+    db_url: str, name: str, size: tuple[int, int], keys: tuple[str, ...], question: str | None
+) -> None:
+    from mllens_tui.app import make_app
+    from mllens_tui.demo import DEMO_NAME
+
+    app = make_app(db_url=db_url, workload=DEMO_NAME, question=question)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+    print(f"screenshots/{name}.svg")
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.pause()
+        pending = [w for w in app.workers if not w.is_finished and w.group != "writer"]
+        if pending:
+            await app.workers.wait_for_complete(pending)
+        app.wait_for_writes()
+        await pilot.pause()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["MLLENS_DATA_DIR"] = data
+        os.environ["MLLENS_USER"] = "ana"
+        db_url = f"sqlite:///{data}/demo.db"
+        from mllens_tui.demo import install_demo
+        from mllens_tui.lens.registry import builtin_lens
+        from mllens_tui.store.service import Store
+
+        install_demo(Store.open(db_url), builtin_lens())
+        for name, size, keys, question in SHOTS:
+            asyncio.run(shoot(db_url, name, size, keys, question))
+
+
+if __name__ == "__main__":
+    main()

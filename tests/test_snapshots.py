@@ -1,0 +1,119 @@
+"""How the screens look (pytest-textual-snapshot), on the demo workload with frozen time.
+
+Update the saved SVGs after a deliberate change:
+    pytest tests/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from mllens_tui.app import make_app
+from mllens_tui.app.app import MLLensApp
+from mllens_tui.demo import DEMO_NAME, install_demo
+from mllens_tui.lens.registry import builtin_lens
+from mllens_tui.store.service import Store
+
+FROZEN = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def demo_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr("mllens_tui.store.service._now", lambda: FROZEN)
+    monkeypatch.setenv("MLLENS_USER", "ana")
+    install_demo(Store.open(db_url), builtin_lens())
+    return db_url
+
+
+def keys(*presses: str) -> Callable[[Any], Awaitable[None]]:
+    """Wait for the app to settle, press keys, and settle again."""
+
+    async def run_before(pilot: Any) -> None:
+        app: MLLensApp = pilot.app
+        await settle(app, pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(app, pilot)
+
+    return run_before
+
+
+async def settle(app: MLLensApp, pilot: Any) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        pending = [w for w in app.workers if not w.is_finished and w.group != "writer"]
+        if pending:
+            await app.workers.wait_for_complete(pending)
+        app.wait_for_writes()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_workload_list(snap_compare: Any, demo_db: str, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(db_url=demo_db), terminal_size=size, run_before=keys())
+
+
+def test_first_run(snap_compare: Any, db_url: str) -> None:
+    assert snap_compare(make_app(db_url=db_url), terminal_size=(80, 24), run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_dashboard(snap_compare: Any, demo_db: str, size: tuple[int, int]) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=size, run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pillar_screen(snap_compare: Any, demo_db: str, size: tuple[int, int]) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=size, run_before=keys("p", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_phase_screen(snap_compare: Any, demo_db: str, size: tuple[int, int]) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=size, run_before=keys("f", "right", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_question_screen(snap_compare: Any, demo_db: str, size: tuple[int, int]) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME, question="MLSEC-05")
+    assert snap_compare(app, terminal_size=size, run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help_screen(snap_compare: Any, demo_db: str, size: tuple[int, int]) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME, question="MLOE-01")
+    assert snap_compare(app, terminal_size=size, run_before=keys("question_mark"))
+
+
+def test_plan_screen(snap_compare: Any, demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("i"))
+
+
+def test_history_screen(snap_compare: Any, demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("h"))
+
+
+def test_compare_screen(snap_compare: Any, demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    # Mark the first milestone, move to "now", compare.
+    presses = ("h", "space", "down", "down", "down", "c")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*presses))
+
+
+def test_charts_screen(snap_compare: Any, demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("g"))
+
+
+def test_explain_screen(snap_compare: Any, demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("x"))
