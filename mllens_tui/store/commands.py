@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -513,6 +514,82 @@ def cmd_history(args: argparse.Namespace) -> int:
 # -- score / compare from storage --------------------------------------------------------------
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """`mllens report`: the charts and tables of a workload or milestone, for people."""
+    import shutil
+
+    from mllens_tui.history import HistoryPoint
+    from mllens_tui.report import report_json, report_markdown, report_text
+    from mllens_tui.scoring import score
+    from mllens_tui.snapshot import last_change, write_snapshot_file
+
+    snapshot, lens, _ = stored_state(args, args.workload, args.milestone)
+    with _store(args) as store:
+        milestones = store.list_milestones(args.workload)
+        points = store.history_series(args.workload, lens, include_changes=False)
+    scores = score(lens, snapshot.answers, snapshot.profile)
+    # The trend compares with the milestone before the one reported (or the latest one).
+    names = [m.name for m in milestones]
+    cut = names.index(args.milestone) if args.milestone in names else len(names)
+    previous_name = names[cut - 1] if cut > 0 else None
+    previous = None
+    if previous_name is not None:
+        before, _, _ = stored_state(args, args.workload, previous_name)
+        previous = score(lens, before.answers, before.profile)
+    if args.milestone is None:
+        moment = last_change(snapshot)
+        if moment is not None:
+            points = [*points, HistoryPoint.from_scores(moment, "now", scores, kind="change")]
+    else:
+        points = [p for p in points if p.at <= (last_change(snapshot) or p.at)]
+    common = dict(
+        lens=lens,
+        workload_name=args.workload,
+        scores=scores,
+        history_points=points,
+        previous_scores=previous,
+        milestone=args.milestone,
+    )
+    label = previous_name or "the previous milestone"
+    if args.format == "json":
+        text = json.dumps(report_json(**common, previous_label=previous_name), indent=2) + "\n"
+    elif args.format == "markdown":
+        text = report_markdown(**common, previous_label=label)
+    else:
+        width = args.width or shutil.get_terminal_size((80, 24)).columns
+        text = report_text(**common, previous_label=label, width=max(40, width))
+    if not text.endswith("\n"):
+        text += "\n"
+    if args.output:
+        try:
+            write_snapshot_file(args.output, text)
+        except OSError as exc:
+            raise CliError(
+                f"cannot write {args.output}: {exc.strerror or exc}", EXIT_STORAGE
+            ) from exc
+        sys.stderr.write(f"Wrote {args.format} report to {args.output}\n")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`mllens demo`: a realistic workload with three reviews, to explore the app."""
+    from mllens_tui.demo import install_demo
+    from mllens_tui.lens.registry import builtin_lens
+    from mllens_tui.store.errors import AlreadyExists
+
+    with _store(args) as store:
+        existing = {w.name for w in store.list_workloads()}
+        if args.name in existing:
+            raise AlreadyExists(f"a workload named {args.name!r} exists already; choose --name")
+        install_demo(store, builtin_lens(), args.name)
+        milestones = store.list_milestones(args.name)
+    _out(f"Created demo workload {args.name!r} with {len(milestones)} milestones.")
+    _out(f"Open it with: mllens open {shlex.quote(args.name)}")
+    return EXIT_OK
+
+
 def stored_state(
     args: argparse.Namespace, workload: str, milestone: str | None
 ) -> tuple[Snapshot, Lens, str]:
@@ -661,6 +738,22 @@ def register(sub: Any) -> None:
         help="store the snapshot as a milestone of the workload, leaving its answers alone",
     )
     p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser(
+        "report",
+        help="a report of a workload: charts in the terminal, Markdown or JSON",
+        description="Report a workload (or one milestone): text with charts for a terminal, "
+        "Markdown for stakeholders, or JSON (the scores plus the history series).",
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--milestone", metavar="NAME", help="report this milestone")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--width", type=int, help="chart width (default: the terminal's)")
+    p.set_defaults(handler=cmd_report)
+    p = sub.add_parser("demo", help="create a demo workload with three reviews to explore")
+    p.add_argument("--name", default="Fraud scoring (demo)", help="name of the demo workload")
+    p.set_defaults(handler=cmd_demo)
 
     milestone = sub.add_parser("milestone", help="save, list and show milestones")
     actions = milestone.add_subparsers(title="milestone commands", metavar="ACTION", required=True)
