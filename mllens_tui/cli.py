@@ -198,6 +198,15 @@ def cmd_lens_import(args: argparse.Namespace) -> int:
             _out(f"warning: {warning}")
     else:
         lens = load_any(source)
+    if args.id:
+        from dataclasses import replace
+
+        from mllens_tui.lens.loader import ID_PATTERN, content_hash
+
+        if not ID_PATTERN.match(args.id):
+            raise CliError(f"--id {args.id!r}: use letters, digits, '-', '_' or '.'", EXIT_USAGE)
+        lens = replace(lens, id=args.id)
+        lens = replace(lens, content_hash=content_hash(lens))
     if lens.id == BUILTIN_LENS_ID:
         raise CliError(f"{source}: the id {lens.id!r} belongs to the built-in lens; choose another")
     target = paths.user_lenses_dir() / f"{lens.id}.toml"
@@ -369,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="add a lens (TOML, or an AWS custom lens .json) to your lenses"
     )
     p.add_argument("file", help="lens .toml file or folder, or AWS custom lens .json")
+    p.add_argument("--id", help="the id to install it under (default: from its name)")
     p.add_argument("--force", action="store_true", help="replace a lens with the same id")
     p.set_defaults(handler=cmd_lens_import)
 

@@ -110,3 +110,17 @@ def test_unknown_lens_id(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "lens", "show", "no-such-lens")
     assert code == 1
     assert "no such lens file, folder or installed lens id" in err
+
+
+def test_import_under_a_chosen_id_and_assess_against_it(
+    capsys: pytest.CaptureFixture[str], shared_lenses: Path
+) -> None:
+    flower = str(shared_lenses / "custom-lens-sagemaker-flower-v1.0.json")
+    code, out, _ = run(capsys, "lens", "import", flower, "--id", "flower")
+    assert code == 0 and "as lens 'flower'" in out
+    code, out, _ = run(capsys, "--lens", "flower", "workload", "create", "Flower FL")
+    assert code == 0
+    code, out, err = run(capsys, "answer", "Flower FL", "PERF1", "--choices", "nope")
+    assert code == 1 and "nope" in err
+    code, _, err = run(capsys, "lens", "import", flower, "--id", "bad id!")
+    assert code == 2 and "--id" in err

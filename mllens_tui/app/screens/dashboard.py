@@ -49,7 +49,9 @@ class DashboardScreen(AppScreen):
             yield Static(id="risks", classes="risks")
             yield Static("Pillars  (┃ marks the target)", classes="section-title")
             yield ScoreBars(id="pillar-bars")
-            yield Static("Pillar × phase  (enter opens a cell)", classes="section-title")
+            yield Static(
+                "Pillar × phase  (enter opens a cell)", id="matrix-title", classes="section-title"
+            )
             yield HeatmapTable(id="matrix")
         yield Footer()
 
@@ -107,6 +109,7 @@ class DashboardScreen(AppScreen):
         self.query_one(ScoreBars).show(bars)
         matrix = self.query_one(HeatmapTable)
         matrix.display = bool(lens.phases)
+        self.query_one("#matrix-title", Static).display = bool(lens.phases)
         if lens.phases:
             from mllens_tui.charts import heatmap
 

@@ -134,7 +134,9 @@ class QuestionScreen(AppScreen):
             f"[b]{q.id}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
         )
         self.query_one("#q-title", Static).update(f"[b]{escape(q.title)}[/b]")
-        self.query_one("#q-prompt", Static).update(escape(q.prompt))
+        prompt = self.query_one("#q-prompt", Static)
+        prompt.update(escape(q.prompt))
+        prompt.display = q.prompt != q.title  # imported AWS lenses ask their title
         self.query_one("#q-why", Static).update(
             f"[b]Why it matters[/b]\n{escape(q.why)}" if q.why else ""
         )
