@@ -18,7 +18,18 @@ import tempfile
 import time
 
 DRIVER = r"""
+import os
 import sys
+
+
+def painted():
+    # The first frame is on screen: tell the parent, then leave at once (a worker thread
+    # may still be opening the database; that is after the first screen by design).
+    sys.stdout.write("painted\n")
+    sys.stdout.flush()
+    os._exit(0)
+
+
 which = sys.argv[1]
 if which == "bare":
     from textual.app import App
@@ -29,28 +40,48 @@ if which == "bare":
             yield Static("hello")
 
         def on_mount(self):
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(painted)
 
     Bare().run(headless=True, size=(80, 24))
 else:
-    from mllens_tui.app import make_app
+    # The same path as typing `mllens` (the CLI builds the app with make_app), headless.
+    import mllens_tui.app.app as app_module
+    from mllens_tui.cli import main
 
-    app = make_app()
+    original = app_module.MLLensApp.on_mount
 
-    def first_paint():
-        app.exit()
+    def on_mount(self):
+        original(self)
+        self.call_after_refresh(painted)
 
-    app.call_later(lambda: app.call_after_refresh(first_paint))
-    app.run(headless=True, size=(80, 24))
+    original_run = app_module.MLLensApp.run
+
+    def run(self, **kwargs):
+        return original_run(self, headless=True, size=(80, 24))
+
+    app_module.MLLensApp.on_mount = on_mount
+    app_module.MLLensApp.run = run
+    main([])
 """
 
 
 def run_once(which: str, env: dict[str, str]) -> float:
+    """Seconds from starting the process to its first screen being drawn."""
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", DRIVER, which], env=env, check=True, stdout=subprocess.DEVNULL
+    child = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, which],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
-    return time.perf_counter() - start
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    elapsed = time.perf_counter() - start
+    child.wait()
+    if line.strip() != "painted":
+        raise RuntimeError(f"{which}: no first screen")
+    return elapsed
 
 
 def main() -> None:

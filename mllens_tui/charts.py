@@ -15,6 +15,8 @@ Charts never rely on colour alone: values are printed and series differ by marke
 
 from __future__ import annotations
 
+import itertools
+import math
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +36,21 @@ A_MARKER = "░"
 B_MARKER = "█"
 OVERALL_MARKER = "●"
 SERIES_MARKERS = ("+", "x", "*", "o", "#", "=", "%", "@")
+# The history chart prints each point's value when it has at most this many points in all.
+MAX_VALUE_LABELS = 12
+# Series colours (A and B are the first two): textual-plotext's own sequence, so the TUI keeps
+# its look. The charts pass them to plotext: it gives each call the theme's next colour, and a
+# line and its points are two calls that must share one.
+PALETTE: tuple[tuple[int, int, int], ...] = (
+    (0, 130, 200),
+    (60, 180, 75),
+    (230, 25, 75),
+    (245, 130, 48),
+    (145, 30, 180),
+    (70, 240, 240),
+    (240, 50, 230),
+    (128, 128, 0),
+)
 
 # The plotting object: the plotext module, a plotext figure or textual-plotext's Plot. plotext
 # ships no type information, so this stays Any.
@@ -47,8 +64,11 @@ _CHROME_ROWS = 5
 _THIN = 1e-6
 # Keeps bar centres off the .5 boundaries of plotext's row rounding.
 _NUDGE = 0.013
-_DATE_IN = "%Y-%m-%d %H:%M:%S"
-_PLOTEXT_DATE_IN = "Y-m-d H:M:S"
+# Rows the history chart spends around its canvas: title, top and bottom frame, dates. The
+# target and the units go in the title, so it needs no x label row.
+_HISTORY_CHROME = 4
+# plotext's high-resolution marker for the history lines: 2 x 4 dots a cell.
+_LINE_MARKER = "braille"
 
 
 # -- specs ----------------------------------------------------------------------------------
@@ -490,14 +510,19 @@ def _reset(plt: Plt) -> None:
 
 def draw_no_data(plt: Plt, title: str = "") -> None:
     """Say "no data yet" where the chart would be, rather than draw an empty axis."""
+    _draw_note(plt, title or None, NO_DATA)
+
+
+def _draw_note(plt: Plt, title: str | None, note: str) -> None:
+    """A line of text where the chart would be."""
     _reset(plt)
-    plt.title(title or None)
+    plt.title(title)
     plt.frame(False)
     plt.xticks([])
     plt.yticks([])
     plt.xlim(0, 1)
     plt.ylim(0, 1)
-    plt.text(NO_DATA, 0.5, 0.5, alignment="center")
+    plt.text(note, 0.5, 0.5, alignment="center")
 
 
 def _canvas_rows(height: int | None) -> int | None:
@@ -595,96 +620,335 @@ def _date_ticks(dates: Sequence[datetime], width: int | None) -> tuple[list[date
     return ticks, fmt
 
 
+# -- history --------------------------------------------------------------------------------
+
+
+def percent_axis(rows: int | None) -> tuple[float, list[int]]:
+    """The upper y limit and the percent ticks for a canvas of ``rows`` rows.
+
+    plotext puts y on row floor(0.5 + (rows - 1) * y / top), so a tick only sits on its own
+    value's row when that product is whole. The ticks are 0/25/50/75/100 when the rows allow
+    it (at most a quarter of them left above 100), else 0/50/100; the limit above 100 leaves
+    the rows that do not divide evenly as headroom. None (height unknown): plotext's own scale.
+    """
+    if rows is None or rows < 2:
+        return 100.0, list(PERCENT_TICKS)
+    span = rows - 1
+    quarters = span - span % 4
+    if quarters and span - quarters <= max(1, span // 4):
+        used, ticks = quarters, list(PERCENT_TICKS)
+    elif span >= 2:
+        used, ticks = span - span % 2, [0, 50, 100]
+    else:
+        used, ticks = span, [0, 100]
+    return 100.0 * span / used, ticks
+
+
+def _cell(value: float, low: float, high: float, cells: int) -> int:
+    """The row or column plotext draws ``value`` on (its get_matrix_data, with its rounding)."""
+    return math.floor(round(0.5 + (cells - 1) * (value - low) / (high - low), 8))
+
+
+@dataclass(frozen=True)
+class _Canvas:
+    """The canvas of a drawing as plotext lays it out: cells, and the limits mapped on them."""
+
+    cols: int
+    rows: int
+    x0: float
+    x1: float
+    top: float
+
+    def col(self, x: float) -> int:
+        return _cell(x, self.x0, self.x1, self.cols)
+
+    def row(self, y: float) -> int:
+        return _cell(y, 0.0, self.top, self.rows)
+
+    def x_at(self, col: int) -> float:
+        return self.x0 + (self.x1 - self.x0) * col / max(self.cols - 1, 1)
+
+    def y_at(self, row: int) -> float:
+        return self.top * row / max(self.rows - 1, 1)
+
+    def line_y(self, y: float) -> float:
+        """``y`` moved so that a braille line crosses the middle of the row ``y`` is drawn on.
+
+        Braille has 4 dots a row; plotext puts y on dot floor(0.5 + (4 rows - 1) y / top), the
+        bottom dot of the row for a low y, the top one for a high y. Aiming at 4 p + 1.5, with p
+        the row position of y, keeps the line in the row of its point marker and centres it.
+        """
+        position = (self.rows - 1) * y / self.top
+        return self.top * (4 * position + 1.5) / (4 * self.rows - 1)
+
+
+def _fits_centred(text: str, centre: int, width: int) -> bool:
+    """Whether plotext can centre ``text`` on column ``centre`` (it drops what would not fit)."""
+    return len(text) // 2 <= centre and centre - len(text) // 2 + len(text) <= width
+
+
+def _history_title(spec: HistorySpec, centre: int, width: int | None) -> str | None:
+    titles = [spec.title]
+    if spec.target is not None:
+        titles[:0] = [f"{spec.title} ({spec.units}), target {spec.target:.0f}% (─)"]
+        titles.append(f"target {spec.target:.0f}% (─)")
+    for title in titles:
+        if width is None or _fits_centred(title, centre, width):
+            return title
+    return None
+
+
+def _line_cells(canvas: _Canvas, points: Sequence[tuple[float, float]]) -> set[tuple[int, int]]:
+    """The cells a line through ``points`` (x, y) roughly covers, steep steps included."""
+    cells: set[tuple[int, int]] = set()
+    for (xa, ya), (xb, yb) in itertools.pairwise(points):
+        ca, cb = canvas.col(xa), canvas.col(xb)
+        pa, pb = (canvas.rows - 1) * ya / canvas.top, (canvas.rows - 1) * yb / canvas.top
+        previous: int | None = None
+        for col in range(ca, cb + 1):
+            along = 0.0 if cb == ca else (col - ca) / (cb - ca)
+            row = math.floor(0.5 + pa + (pb - pa) * along)
+            low, high = (row, row) if previous is None else sorted((previous, row))
+            cells.update((col, r) for r in range(low, high + 1))
+            previous = row
+    return cells
+
+
+def _value_label_spots(col: int, row: int, size: int, canvas: _Canvas) -> list[tuple[int, int]]:
+    """Where a label of ``size`` characters may start for a point: above, below, right, left."""
+    centred = min(max(col - size // 2, 0), canvas.cols - size)
+    spots = [(centred, row + 1), (centred, row - 1), (col + 1, row), (col - size, row)]
+    return [(c, r) for c, r in spots if 0 <= r < canvas.rows and c >= 0 and c + size <= canvas.cols]
+
+
+def _value_labels(
+    canvas: _Canvas,
+    series: Sequence[Sequence[tuple[float, float]]],
+    blocked: set[tuple[int, int]],
+    soft: set[tuple[int, int]],
+) -> list[tuple[int, int, int, str]]:
+    """(series index, column, row, text) of the value labels that find a free spot.
+
+    A label never covers a point, the legend or another label (nor touches one); it avoids
+    crossing a line where it can. A point whose label finds no spot goes without.
+    """
+    taken = set(blocked)
+    taken.update((canvas.col(x), canvas.row(y)) for points in series for x, y in points)
+    chosen: list[tuple[int, int, int, str]] = []
+    for index, points in enumerate(series):
+        for x, y in points:
+            text = f"{y:.0f}"
+            col, row = canvas.col(x), canvas.row(y)
+            best: tuple[int, int, int, int] | None = None
+            for order, (start, r) in enumerate(_value_label_spots(col, row, len(text), canvas)):
+                cells = [(c, r) for c in range(start, start + len(text))]
+                if any(cell in taken for cell in cells):
+                    continue
+                crossed = sum(cell in soft for cell in cells)
+                if best is None or (crossed, order) < (best[0], best[1]):
+                    best = (crossed, order, start, r)
+            if best is None:
+                continue
+            _, _, start, r = best
+            taken.update((c, r) for c in range(start - 1, start + len(text) + 1))
+            chosen.append((index, start, r, text))
+    return chosen
+
+
 def draw_history(
     plt: Plt, spec: HistorySpec, *, width: int | None = None, height: int | None = None
 ) -> None:
-    """Scores over time with real dates on the x axis, y fixed 0-100 %, the target as a line."""
+    """Scores over time: real dates on x, y 0-100 % with ticks on exact rows, the target as a
+    horizontal line.
+
+    Each series is a braille line (4 dots a row, so a rise reads as a slope) with its points
+    on top in the series' marker; with at most ``MAX_VALUE_LABELS`` points their values are
+    printed next to them. ``width`` and ``height`` are the size the figure will be drawn at;
+    without them the scale is plotext's and no value is printed.
+    """
     if spec.empty:
         draw_no_data(plt, spec.title)
         return
     _reset(plt)
-    plt.title(spec.title)
-    plt.date_form(_PLOTEXT_DATE_IN)
-    legend = sum(1 for s in spec.series if any(v is not None for v in s.values)) > 1
-    used: list[datetime] = []
-    for series in spec.series:
-        points = [(d, v) for d, v in zip(spec.dates, series.values, strict=True) if v is not None]
-        if not points:
-            continue
-        used += [d for d, _ in points]
-        plt.plot(
-            [d.strftime(_DATE_IN) for d, _ in points],
-            [v for _, v in points],
-            marker=series.marker,
-            label=series.label if legend else None,
-        )
-    used.sort()
+    drawn = [
+        (series, [(d, v) for d, v in zip(spec.dates, series.values, strict=True) if v is not None])
+        for series in spec.series
+    ]
+    drawn = [(series, points) for series, points in drawn if points]
+    rows = None if height is None else height - _HISTORY_CHROME
+    top, yticks = percent_axis(rows)
+    tick_width = max(len(str(t)) for t in yticks)
+    used = sorted(d for _, points in drawn for d, _ in points)
+    first, last = used[0], used[-1]
+    if first == last:
+        first, last = first - timedelta(days=1), last + timedelta(days=1)
+    x0, x1 = first.timestamp(), last.timestamp()
+    canvas = None
+    if rows is not None and width is not None and rows >= 2:
+        canvas = _Canvas(width - tick_width - 2, rows, x0, x1, top)
+    legend = len(drawn) > 1
+    lines: set[tuple[int, int]] = set()
+    for index, (series, points) in enumerate(drawn):
+        color = PALETTE[index % len(PALETTE)]
+        xs = [d.timestamp() for d, _ in points]
+        ys = [v for _, v in points]
+        if len(points) > 1:
+            line = ys if canvas is None else [canvas.line_y(y) for y in ys]
+            plt.plot(xs, line, marker=_LINE_MARKER, color=color)
+            if canvas is not None:
+                lines |= _line_cells(canvas, list(zip(xs, ys, strict=True)))
+        label = series.label if legend else None
+        plt.scatter(xs, ys, marker=series.marker, color=color, label=label)
     ticks, fmt = _date_ticks(used, width)
-    plt.xticks([d.strftime(_DATE_IN) for d in ticks], [d.strftime(fmt) for d in ticks])
-    if used[0] == used[-1]:
-        pad = timedelta(days=1)
-        plt.xlim((used[0] - pad).strftime(_DATE_IN), (used[0] + pad).strftime(_DATE_IN))
-    else:
-        plt.xlim(used[0].strftime(_DATE_IN), used[-1].strftime(_DATE_IN))
+    plt.xticks([d.timestamp() for d in ticks], [d.strftime(fmt) for d in ticks])
+    plt.xlim(x0, x1)
+    plt.ylim(0, top)
+    plt.yticks(yticks)
     if spec.target is not None:
         plt.hline(spec.target)
-    plt.ylim(0, 100)
-    plt.yticks(list(PERCENT_TICKS))
-    plt.ylabel(spec.units)
+    centre = tick_width + 1 + ((width or 80) - tick_width - 2) // 2
+    plt.title(_history_title(spec, centre, width))
+    labelled = sum(len(points) for _, points in drawn) <= MAX_VALUE_LABELS
+    if canvas is None or not labelled:
+        return
+    blocked: set[tuple[int, int]] = set()
+    if legend:
+        size = 4 + max(len(series.label) for series, _ in drawn) + 2
+        blocked = {(c, canvas.rows - 1 - i) for i in range(len(drawn)) for c in range(size)}
+    soft = set(lines)
     if spec.target is not None:
-        plt.xlabel(f"target {spec.target:.0f}% (─)")
+        soft.update((c, canvas.row(spec.target)) for c in range(canvas.cols))
+    values = [[(d.timestamp(), v) for d, v in points] for _, points in drawn]
+    for index, col, row, text in _value_labels(canvas, values, blocked, soft):
+        color = PALETTE[index % len(PALETTE)]
+        plt.text(text, canvas.x_at(col), canvas.y_at(row), color=color, alignment="left")
+
+
+# -- compare --------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"
 
 
 def compare_labels(spec: CompareSpec, width: int | None = None) -> list[str]:
-    """Group labels: full names when each fits its share of the width, else short ones."""
-    # Each group gets an equal share of the plot width, less a space between labels.
-    room = None if width is None else (width - 6) / max(1, len(spec.pairs)) - 1
-    if not _use_short((p.name for p in spec.pairs), room):
-        return [p.name for p in spec.pairs]
-    if not _use_short((p.short for p in spec.pairs), room):
-        return [p.short for p in spec.pairs]
-    # Narrower still: the first letters of the short names ("Reli", "Perf").
-    keep = max(3, int(room or 0))
-    return [p.short[:keep] for p in spec.pairs]
+    """Row labels, two a group: "Security  A ░  25%", then "          B █  75%".
+
+    Full names when they fit two fifths of the width with the values, else short ones,
+    clipped if need be.
+    """
+    room = None if width is None else width * 0.4 - 9
+    names = [p.name for p in spec.pairs]
+    if _use_short(names, room):
+        names = [p.short for p in spec.pairs]
+        if _use_short(names, room):
+            names = [_clip(name, max(3, int(room or 0))) for name in names]
+    size = max(len(name) for name in names)
+    labels: list[str] = []
+    for name, pair in zip(names, spec.pairs, strict=True):
+        labels.append(f"{name:<{size}} A {A_MARKER} {_pct(pair.a):>4}")
+        labels.append(f"{'':<{size}} B {B_MARKER} {_pct(pair.b):>4}")
+    return labels
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}"
+def _compare_titles(spec: CompareSpec) -> list[str]:
+    """Title lines from the fullest to the shortest; each names A and B by marker."""
+    legend = f"{A_MARKER} A: {spec.label_a}  {B_MARKER} B: {spec.label_b}"
+    clipped = f"{A_MARKER} A: {_clip(spec.label_a, 12)}  {B_MARKER} B: {_clip(spec.label_b, 12)}"
+    subject = spec.title.partition(":")[0]
+    titles = [f"{spec.title} · {legend}", f"{subject}: {legend}", legend, clipped]
+    if spec.target is not None:
+        goal = f"target {spec.target:.0f}% (│)"
+        titles = [f"{title} · {goal}" for title in titles[:3]] + titles
+    return [*titles, f"{A_MARKER} A  {B_MARKER} B"]
+
+
+@dataclass(frozen=True)
+class _CompareLayout:
+    """How the compare chart spends its height: a title row (the legend), the frame's two
+    rows, the percent tick row, a blank row between groups; ``rows`` is the canvas left."""
+
+    title: str | None
+    frame: bool
+    ticks: bool
+    gap: bool
+    rows: int
+
+
+# The layouts to try, richest first: (title, frame, ticks, gap between groups).
+_COMPARE_LAYOUTS = (
+    (True, True, True, True),
+    (True, True, True, False),
+    (True, False, True, False),
+    (True, False, False, False),
+    (False, False, False, False),
+)
+
+
+def _compare_layout(
+    spec: CompareSpec, label_width: int, width: int | None, height: int | None
+) -> _CompareLayout | None:
+    """The richest layout that gives every bar a row of its own; None if none fits."""
+    groups = len(spec.pairs)
+    for want_title, frame, ticks, gap in _COMPARE_LAYOUTS:
+        title = None
+        if want_title:
+            cols = (width or 80) - label_width - 1 - frame
+            centre = label_width + 1 + cols // 2
+            fitting = (t for t in _compare_titles(spec) if _fits_centred(t, centre, width or 80))
+            title = next(fitting, None)
+            if title is None:
+                continue
+        needed = groups * (3 if gap else 2) - (1 if gap else 0)
+        chrome = (title is not None) + 2 * frame + ticks
+        if height is None:
+            return _CompareLayout(title, frame, ticks, gap, needed)
+        if height - chrome >= needed:
+            return _CompareLayout(title, frame, ticks, gap, height - chrome)
+    return None
 
 
 def draw_compare(
     plt: Plt, spec: CompareSpec, *, width: int | None = None, height: int | None = None
 ) -> None:
-    """Grouped vertical bars, A (░) next to B (█) per group, values printed above the bars."""
+    """Grouped horizontal bars: per pillar (or phase) A (░) on one row, B (█) on the next,
+    values in the labels, x fixed 0-100 %, the target as a vertical line.
+
+    Every bar takes one row, as in ``draw_bars``, so its length is its value at any height;
+    when the height is short the chart gives up its blank rows, then the frame, the tick
+    row and the title (the labels still say A and B), and says so when even that is short.
+    """
     if spec.empty:
         draw_no_data(plt, spec.title)
         return
+    labels = compare_labels(spec, width)
+    layout = _compare_layout(spec, len(labels[0]), width, height)
+    if layout is None:
+        _draw_note(plt, None, f"{len(labels)} rows needed for {spec.title}")
+        return
     _reset(plt)
-    plt.title(spec.title)
-    n = len(spec.pairs)
-    xs = [float(i + 1) for i in range(n)]
-    offset, bar_width = 0.19, 0.34
-    xa = [x - offset for x in xs]
-    xb = [x + offset for x in xs]
+    plt.title(layout.title)
+    if not layout.frame:
+        plt.xaxes(False, False)
+        plt.yaxes(True, False)
+    step = 3 if layout.gap else 2
+    needed = len(spec.pairs) * step - (1 if layout.gap else 0)
+    first = (layout.rows - needed) // 2
+    a_rows = [first + i * step for i in range(len(spec.pairs))]
+    top = layout.rows - 1
+    ya = [top - row + _NUDGE for row in a_rows]
+    yb = [top - row - 1 + _NUDGE for row in a_rows]
     a = [p.a or 0.0 for p in spec.pairs]
     b = [p.b or 0.0 for p in spec.pairs]
-    plt.bar(xa, a, width=bar_width, marker=A_MARKER, reset_ticks=False)
-    plt.bar(xb, b, width=bar_width, marker=B_MARKER, reset_ticks=False)
-    plt.xticks(xs, compare_labels(spec, width))
-    plt.xlim(0.45, n + 0.55)
-    rows = _canvas_rows(height) or 12
-    top = 100.0 + 2 * 100.0 / max(rows - 2, 1)
-    row = (top - 0) / max(rows - 1, 1)
-    plt.ylim(0, top)
-    plt.yticks(list(PERCENT_TICKS))
-    for x, pair_value in [*zip(xa, [p.a for p in spec.pairs], strict=True),
-                          *zip(xb, [p.b for p in spec.pairs], strict=True)]:  # fmt: skip
-        y = min((pair_value or 0.0) + row, top)
-        plt.text(_num(pair_value), x, y, alignment="center")
+    bar = {"orientation": "horizontal", "width": _THIN, "reset_ticks": False}
+    plt.bar(ya, a, marker=A_MARKER, color=PALETTE[0], **bar)
+    plt.bar(yb, b, marker=B_MARKER, color=PALETTE[1], **bar)
+    plt.yticks([y for pair in zip(ya, yb, strict=True) for y in pair], labels)
+    plt.ylim(0, max(top, 1))
+    plt.xlim(0, 100)
+    plt.xticks(list(PERCENT_TICKS) if layout.ticks else [])
     if spec.target is not None:
-        plt.hline(spec.target)
-    plt.ylabel(spec.units)
-    plt.xlabel(f"{A_MARKER} A: {spec.label_a}   {B_MARKER} B: {spec.label_b}")
+        plt.vline(spec.target)
 
 
 # -- rendering to text ----------------------------------------------------------------------
@@ -717,8 +981,9 @@ def render_bars(
 
 
 def render_history(
-    spec: HistorySpec, width: int = 80, height: int = 16, *, color: bool = False
+    spec: HistorySpec, width: int = 80, height: int = 17, *, color: bool = False
 ) -> str:
+    """The history as text; the default height puts 0/25/50/75/100 on rows of their own."""
     if spec.empty:
         return _no_data_text(spec.title)
     return _render(
@@ -727,10 +992,13 @@ def render_history(
 
 
 def render_compare(
-    spec: CompareSpec, width: int = 80, height: int = 16, *, color: bool = False
+    spec: CompareSpec, width: int = 80, height: int | None = None, *, color: bool = False
 ) -> str:
+    """A vs B as text; the height defaults to the room for every bar and a blank row between
+    groups."""
     if spec.empty:
         return _no_data_text(spec.title)
+    rows = height or 3 * len(spec.pairs) - 1 + 4
     return _render(
-        lambda plt: draw_compare(plt, spec, width=width, height=height), width, height, color
+        lambda plt: draw_compare(plt, spec, width=width, height=rows), width, rows, color
     )

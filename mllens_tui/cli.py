@@ -327,9 +327,12 @@ def load_state(
 def cmd_open(args: argparse.Namespace) -> int:
     from mllens_tui.app import make_app
 
+    # The built-in lens is loaded by the app after its first screen; a lens named with
+    # --lens or MLLENS_LENS is loaded now, so that a broken one fails before the app starts.
+    chosen = getattr(args, "lens", None) or os.environ.get("MLLENS_LENS")
     app = make_app(
         db_url=args.db,
-        lens=_lens(args),
+        lens=_lens(args) if chosen else None,
         workload=getattr(args, "workload", None),
         question=getattr(args, "question", None),
     )
@@ -438,7 +441,7 @@ A and B are taken in this order: the files given, then each --milestone of
 
 
 def _store_commands(sub: Any) -> None:
-    from mllens_tui.store.commands import register
+    from mllens_tui.store.cli_spec import register
 
     register(sub)
 

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mllens_tui.formatting import arrow, pct
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores
 from mllens_tui.snapshot import Comparison, Delta
 
-
-def pct(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value * 100:.{digits}f}%"
+__all__ = ["arrow", "comparison_text", "level_text", "pct", "risks_text", "scores_text"]
 
 
 def level_text(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
-
-
-def arrow(delta: float | None) -> str:
-    if delta is None:
-        return " "
-    if delta > 0.0005:
-        return "↑"
-    if delta < -0.0005:
-        return "↓"
-    return "="
 
 
 def risks_text(risks: Mapping[str, int]) -> str:

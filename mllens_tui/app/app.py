@@ -17,10 +17,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from mllens_tui.assessment import Answer, Profile
-from mllens_tui.lens.model import Lens
-
 if TYPE_CHECKING:
+    from mllens_tui.assessment import Answer, Profile
+    from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
     from mllens_tui.store.service import Store, WorkloadRecord
 
@@ -41,6 +40,8 @@ class OpenWorkload:
 
     @property
     def profile(self) -> Profile:
+        from mllens_tui.assessment import Profile
+
         return Profile(
             default_target=self.record.default_target,
             pillar_weights=dict(self.record.pillar_weights),
@@ -156,7 +157,8 @@ class MLLensApp(App[None]):
     # -- start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._connect()
+        # Draw the first screen before the database and lens imports compete for the GIL.
+        self.call_after_refresh(self._connect)
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
@@ -168,6 +170,7 @@ class MLLensApp(App[None]):
         except StoreError as exc:
             self.post_message(self.StoreFailed(str(exc)))
             return
+        _ = self.lens  # load the lens here, off the event loop
         self.store = store
         self.post_message(self.StoreReady())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mllens_tui.summary import arrow, pct
+from mllens_tui.formatting import arrow, pct
 
 __all__ = ["STATUS_SYMBOL", "arrow", "pct", "risk_label"]
 

@@ -49,17 +49,32 @@ class WorkloadsScreen(AppScreen):
         yield Header()
         with Vertical(id="workloads"):
             yield Static("Opening the database…", id="workloads-status", classes="status")
-            yield DataTable(id="workloads-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+    async def _table(self) -> DataTable[str]:
+        """The workload table, mounted when there is something to list: the first screen
+        is drawn sooner without it."""
+        found = self.query(DataTable)
+        if found:
+            return found.first()
+        table: DataTable[str] = DataTable(
+            id="workloads-table", cursor_type="row", zebra_stripes=True
+        )
+        await self.query_one("#workloads", Vertical).mount(table)
         table.add_column("Workload", key="name")
         table.add_column("Env", key="env")
         table.add_column("Answered", key="answered")
         table.add_column("Overall", key="overall")
         table.add_column("Updated", key="updated")
-        table.display = False
+        return table
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Open, rename and delete need a workload under the cursor; hide them until then.
+        if action in ("open", "rename", "delete"):
+            return self._selected() is not None
+        return True
+
+    def on_mount(self) -> None:
         if self.mllens.store is not None:
             self.reload()
         elif self.mllens.store_error:
@@ -115,8 +130,8 @@ class WorkloadsScreen(AppScreen):
         self.post_message(self.Loaded(rows))
 
     @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
-        table = self.query_one(DataTable)
+    async def loaded(self, message: Loaded) -> None:
+        table = await self._table()
         status = self.query_one("#workloads-status", Static)
         selected = None
         if table.row_count and table.cursor_row is not None:
@@ -140,18 +155,24 @@ class WorkloadsScreen(AppScreen):
             if selected is not None and selected in {r.name for r in message.rows}:
                 table.move_cursor(row=table.get_row_index(selected))
             table.focus()
+            self.refresh_bindings()
         else:
             table.display = False
+            self.refresh_bindings()
             status.update(
                 "[b]Welcome to mllens.[/b]\n\n"
                 "A workload is the ML system you assess: a model, a pipeline or a product.\n"
                 f"It is scored against the {self.mllens.lens.name} "
                 f"({len(self.mllens.lens.questions)} questions).\n\n"
-                "Press [b]n[/b] to create your first workload."
+                "Press [b]n[/b] to create your first workload, or run [b]mllens demo[/b] "
+                "in a shell for an example with three past reviews."
             )
 
     def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
+        tables = self.query(DataTable)
+        if not tables:
+            return None
+        table = tables.first()
         if not table.display or not table.row_count:
             return None
         return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
@@ -167,8 +188,10 @@ class WorkloadsScreen(AppScreen):
             self.mllens.open_workload(name)
 
     def _names(self) -> set[str]:
-        table = self.query_one(DataTable)
-        return {str(key.value) for key in table.rows} if table.display else set()
+        tables = self.query(DataTable)
+        if not tables or not tables.first().display:
+            return set()
+        return {str(key.value) for key in tables.first().rows}
 
     def _check_name(self, name: str) -> str | None:
         if not name:
