@@ -38,18 +38,18 @@ OVERALL_MARKER = "●"
 SERIES_MARKERS = ("+", "x", "*", "o", "#", "=", "%", "@")
 # The history chart prints each point's value when it has at most this many points in all.
 MAX_VALUE_LABELS = 12
-# Series colours (A and B are the first two): textual-plotext's own sequence, so the TUI keeps
-# its look. The charts pass them to plotext: it gives each call the theme's next colour, and a
-# line and its points are two calls that must share one.
+# Series colours (A and B are the first two): the start of textual-plotext's own sequence, so
+# the TUI keeps its look. The charts pass them to plotext because it gives each call the
+# theme's next colour, and a line and its points are two calls that must share one.
 PALETTE: tuple[tuple[int, int, int], ...] = (
     (0, 130, 200),
     (60, 180, 75),
     (230, 25, 75),
+    (255, 225, 25),
     (245, 130, 48),
     (145, 30, 180),
     (70, 240, 240),
     (240, 50, 230),
-    (128, 128, 0),
 )
 
 # The plotting object: the plotext module, a plotext figure or textual-plotext's Plot. plotext
@@ -688,10 +688,11 @@ def _fits_centred(text: str, centre: int, width: int) -> bool:
 
 
 def _history_title(spec: HistorySpec, centre: int, width: int | None) -> str | None:
-    titles = [spec.title]
+    """The title with the units and the target, as long as plotext can fit."""
+    titles = [f"{spec.title} ({spec.units})", spec.title]
     if spec.target is not None:
-        titles[:0] = [f"{spec.title} ({spec.units}), target {spec.target:.0f}% (─)"]
-        titles.append(f"target {spec.target:.0f}% (─)")
+        goal = f"target {spec.target:.0f}% (─)"
+        titles = [f"{titles[0]}, {goal}", f"{spec.title}, {goal}", goal, *titles]
     for title in titles:
         if width is None or _fits_centred(title, centre, width):
             return title
@@ -803,7 +804,7 @@ def draw_history(
     plt.xticks([d.timestamp() for d in ticks], [d.strftime(fmt) for d in ticks])
     plt.xlim(x0, x1)
     plt.ylim(0, top)
-    plt.yticks(yticks)
+    plt.yticks(yticks, [str(t) for t in yticks])
     if spec.target is not None:
         plt.hline(spec.target)
     centre = tick_width + 1 + ((width or 80) - tick_width - 2) // 2
@@ -944,7 +945,7 @@ def draw_compare(
     plt.bar(ya, a, marker=A_MARKER, color=PALETTE[0], **bar)
     plt.bar(yb, b, marker=B_MARKER, color=PALETTE[1], **bar)
     plt.yticks([y for pair in zip(ya, yb, strict=True) for y in pair], labels)
-    plt.ylim(0, max(top, 1))
+    plt.ylim(0, top)
     plt.xlim(0, 100)
     plt.xticks(list(PERCENT_TICKS) if layout.ticks else [])
     if spec.target is not None:
@@ -961,6 +962,9 @@ def _render(draw: Callable[[Plt], None], width: int, height: int, color: bool) -
     from plotext._figure import _figure_class  # type: ignore[import-untyped]
 
     figure = _figure_class()
+    # A figure is cut to the size of the terminal it was made in (80 x 23 without one, as under
+    # pytest or in a pipe): the layouts count on the height they are given.
+    figure._limit_size(False, False)
     figure.theme("clear")
     draw(figure)
     figure.plotsize(width, height)

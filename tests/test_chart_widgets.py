@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -174,3 +175,90 @@ async def test_heatmap_styles_follow_the_theme(lens: Lens, scores: Scores) -> No
         assert after.plain == "25% 3/3"
         assert after.style.color != before  # type: ignore[union-attr]
         assert after.style.color.triplet.hex == app.theme_variables["error"].lower()  # type: ignore[union-attr]
+
+
+def compare_spec() -> charts.CompareSpec:
+    values = [
+        ("Operational Excellence", "Ops", 42.0, 67.0),
+        ("Security", "Security", 59.0, 89.0),
+        ("Reliability", "Reliability", None, 70.0),
+        ("Performance Efficiency", "Performance", 41.0, 100.0),
+        ("Cost Optimization", "Cost", 28.0, 55.0),
+        ("Sustainability", "Sustain", 15.0, 43.0),
+    ]
+    pairs = tuple(charts.Pair(short, name, short, a, b) for name, short, a, b in values)
+    return charts.CompareSpec("Pillars: A vs B", "Q2 baseline", "now", pairs, 75)
+
+
+@pytest.mark.parametrize(("height", "legend"), [(12, False), (16, True)])
+async def test_compare_plot_draws_bars_at_its_own_height(height: int, legend: bool) -> None:
+    # In the widget every bar is one row long as its value, at the height the plot has (the
+    # vertical bars this replaced overran their own axis in a short plot).
+    spec = compare_spec()
+    plot = ComparePlot(spec)
+    plot.styles.height = height
+    async with ChartApp(plot).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = shown(plot).splitlines()
+    assert len(lines) == height
+    assert ("A: Q2 baseline" in lines[0]) is legend
+    rows = [line for line in lines if re.search(r"[AB] [░█] +(\d+%|-)┤", line)]
+    assert len(rows) == 12
+    values = [value for pair in spec.pairs for value in (pair.a, pair.b)]
+    for line, value in zip(rows, values, strict=True):
+        marker = line[line.index("┤") - 6]
+        bar = line[line.index("┤") + 1 :]
+        length = len(bar) - len(bar.lstrip(marker))
+        cols = len(line) - line.index("┤") - 1 - (1 if legend else 0)
+        expected = 0 if not value else value / 100 * (cols - 1) + 1
+        assert abs(length - expected) <= 0.5 + 1e-9, (line, value)
+
+
+async def test_compare_plot_redraws_for_a_new_width() -> None:
+    plot = ComparePlot(compare_spec())
+    app = ChartApp(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Operational Excellence" in shown(plot)
+        await pilot.resize_terminal(50, 24)
+        await pilot.pause()
+        text = shown(plot)
+    assert "Ops" in text and "Operational" not in text
+    assert max(len(line) for line in text.splitlines()) <= 50
+
+
+async def test_compare_plot_says_when_too_short() -> None:
+    plot = ComparePlot(compare_spec())
+    plot.styles.height = 8
+    plot.styles.min_height = 8
+    async with ChartApp(plot).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = shown(plot)
+    assert "12 rows needed" in text and "┤" not in text
+
+
+async def test_history_plot_puts_points_on_their_tick_rows() -> None:
+    start = datetime(2026, 5, 12, 14, tzinfo=UTC)
+    values = (39.0, 50.0, 58.0)
+    dates = tuple(start + timedelta(days=98 * i) for i in range(3))
+    series = charts.Series("overall", "Overall", charts.OVERALL_MARKER, values)
+    spec = charts.HistorySpec("Score over time", dates, ("Q2", "Q3", "Q4"), (series,), 75)
+    plot = HistoryPlot(spec)
+    plot.styles.height = 12
+    async with ChartApp(plot).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = shown(plot).splitlines()
+    assert len(lines) == 12
+    tick_rows = {
+        int(m.group(1)): i
+        for i, line in enumerate(lines)
+        if (m := re.match(r"^\s*(\d+)[┤├]", line))
+    }
+    assert set(tick_rows) == {0, 50, 100}
+    assert tick_rows[0] - tick_rows[50] == tick_rows[50] - tick_rows[100], "evenly spaced"
+    points = [(line.index("●"), i) for i, line in enumerate(lines) if "●" in line]
+    middle = sorted(points)[1]
+    assert middle[1] == tick_rows[50], "the point at 50% sits on the 50 tick's row"
+    canvas = "\n".join(lines[1:-2])
+    assert all(f"{value:.0f}" in canvas for value in values), "values printed by the points"
+    assert any("\u2800" <= ch <= "\u28ff" for ch in canvas), "a braille line"

@@ -250,17 +250,15 @@ def test_history_has_real_dates_on_the_x_axis_and_fixed_percent_y(lens: Lens) ->
     spec = charts.history_chart(lens, reversed(points), target=0.75)
     assert spec.labels == ("M1", "M2", "M3", "M4"), "points are put in time order"
     assert spec.series[0].values == (25, 50, 75, 100)
-    text = charts.render_history(spec, width=80, height=16)
+    text = charts.render_history(spec, width=80)
     lines = text.splitlines()
     axis = lines[next(i for i, line in enumerate(lines) if "└" in line) + 1]
     assert "2026-01-05" in axis and "2026-06-20" in axis
-    assert [line.split("┤")[0].strip() for line in lines if "┤" in line and "├" not in line][
-        :1
-    ] == ["100"]
-    target_row = line_with(text, " 75")
-    assert re.search(r"^\s*75├─.*─┤$", target_row), "target: a horizontal line at 75"
-    assert re.search(r"^\s*0┤", line_with(text, " 0┤"))
-    assert "target 75%" in text
+    ticks = [m.group(1) for line in lines if (m := re.match(r"^\s*(\d+)[┤├]", line))]
+    assert ticks == ["100", "75", "50", "25", "0"]
+    target_row = next(line for line in lines if re.match(r"^\s*75", line))
+    assert re.search(r"^\s*75├─.*┤$", target_row), "target: a horizontal line at 75"
+    assert "target 75%" in lines[0]
 
 
 def test_history_draws_pillars_with_distinct_markers_and_a_legend(lens: Lens) -> None:
@@ -292,6 +290,92 @@ def test_history_says_no_data_yet(lens: Lens) -> None:
     assert spec.empty and "no data yet" in charts.render_history(spec)
 
 
+def history_spec(values: list[float], target: float | None = 75) -> charts.HistorySpec:
+    start = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    dates = tuple(start + timedelta(days=30 * i) for i in range(len(values)))
+    series = charts.Series("overall", "Overall", charts.OVERALL_MARKER, tuple(values))
+    return charts.HistorySpec(
+        "Score over time", dates, tuple(f"M{i}" for i in range(len(values))), (series,), target
+    )
+
+
+def plot_rows(text: str) -> list[str]:
+    """The canvas rows between the frame's top and bottom, bottom row first, with the y tick
+    labels and the axis cut off."""
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if "┌" in line)
+    bottom = next(i for i, line in enumerate(lines) if "└" in line)
+    start = lines[top].index("┌") + 1
+    end = lines[top].index("┐")
+    return [line.ljust(end)[start:end] for line in reversed(lines[top + 1 : bottom])]
+
+
+def y_ticks(text: str) -> dict[int, int]:
+    """Tick value -> row (0 is the bottom row of the canvas)."""
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if "┌" in line)
+    bottom = next(i for i, line in enumerate(lines) if "└" in line)
+    ticks = {}
+    for i in range(top + 1, bottom):
+        if match := re.match(r"^\s*(\d+)[┤├]", lines[i]):
+            ticks[int(match.group(1))] = bottom - 1 - i
+    return ticks
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 12), (80, 14), (80, 17), (80, 24), (120, 40)])
+def test_history_ticks_sit_on_their_rows_and_points_on_their_values(
+    width: int, height: int
+) -> None:
+    # Ticks at every row their value falls on exactly, evenly spaced; each point on the row of
+    # its value on that scale; a point at a tick value on the tick's row.
+    values = [39, 50, 25, 75, 100, 0, 62]
+    text = charts.render_history(history_spec(values), width=width, height=height)
+    ticks = y_ticks(text)
+    assert {0, 50, 100} <= set(ticks) and ticks[0] == 0
+    per_point = ticks[100] / 100  # rows per percentage point
+    for value, row in ticks.items():
+        assert row == value * per_point, f"tick {value} off its row: {ticks}"
+    rows = plot_rows(text)
+    points = sorted(
+        (col, row) for row, line in enumerate(rows) for col, ch in enumerate(line) if ch == "●"
+    )
+    assert len(points) == len(values), "one marker a point, none along the line"
+    for (_, row), value in zip(points, values, strict=True):
+        assert abs(row - value * per_point) <= 0.5, (value, row, ticks)
+        if value in ticks:
+            assert row == ticks[value]
+
+
+def test_history_line_is_high_resolution_and_values_are_printed() -> None:
+    values = [39, 50, 47, 58]
+    text = charts.render_history(history_spec(values), width=80, height=12)
+    rows = plot_rows(text)
+    braille = [ch for line in rows for ch in line if "\u2800" <= ch <= "\u28ff"]
+    assert len(braille) > 40, "the line is drawn in braille"
+    points = sorted(
+        (col, row) for row, line in enumerate(rows) for col, ch in enumerate(line) if ch == "●"
+    )
+    for (col, row), value in zip(points, values, strict=True):
+        near = [rows[r][max(0, col - 3) : col + 4] for r in (row - 1, row, row + 1) if r >= 0]
+        assert any(str(value) in part for part in near), (value, near)
+
+
+def test_history_prints_no_values_when_crowded() -> None:
+    values = [float(30 + i) for i in range(charts.MAX_VALUE_LABELS + 1)]
+    text = charts.render_history(history_spec(values, target=None), width=120, height=17)
+    assert not re.search(r"\d", "".join(plot_rows(text)))
+
+
+@pytest.mark.parametrize("rows", range(2, 41))
+def test_percent_axis_puts_every_tick_on_a_row(rows: int) -> None:
+    top, ticks = charts.percent_axis(rows)
+    assert ticks[0] == 0 and ticks[-1] == 100 and (rows < 3 or 50 in ticks)
+    for tick in ticks:
+        assert ((rows - 1) * tick / top) == pytest.approx(round((rows - 1) * tick / top))
+    used = (rows - 1) * 100 / top
+    assert rows - 1 - used <= max(1, (rows - 1) // 4), "little headroom above 100"
+
+
 def test_history_point_json_has_utc_time(lens: Lens, scores: Scores) -> None:
     point = HistoryPoint.from_scores(datetime(2026, 3, 1, 12), "Q1", scores)
     doc = point.to_json()
@@ -318,8 +402,8 @@ def test_compare_bars_pair_a_and_b_per_pillar(lens: Lens) -> None:
     assert (performance.a, performance.b) == (None, 100)
     text = charts.render_compare(spec, width=80, height=16)
     assert f"{charts.A_MARKER} A: Q1 review" in text and f"{charts.B_MARKER} B: now" in text
-    for label in ["Ops", "Security", "Reliability", "Performance", "Cost", "Sustain"]:
-        assert label in text
+    for pillar in lens.pillars:
+        assert pillar.name in text
     assert {"25", "75", "50", "100"} <= set(re.findall(r"\d+", text))
     assert charts.A_MARKER in text and charts.B_MARKER in text
 
@@ -329,6 +413,95 @@ def test_compare_phases_and_no_data(lens: Lens) -> None:
     spec = charts.compare_bars(lens, empty, phases=True)
     assert [p.key for p in spec.pairs] == [p.id for p in lens.phases]
     assert spec.empty and charts.render_compare(spec) == "Phases: A vs B: no data yet"
+
+
+def compare_spec(target: float | None = 75) -> charts.CompareSpec:
+    values = [
+        ("Operational Excellence", "Ops", 42.0, 67.0),
+        ("Security", "Security", 12.5, 100.0),
+        ("Reliability", "Reliability", None, 35.0),
+        ("Performance Efficiency", "Performance", 0.0, 1.0),
+        ("Cost Optimization", "Cost", 88.9, 55.5),
+        ("Sustainability", "Sustain", 50.0, None),
+    ]
+    pairs = tuple(charts.Pair(short.lower(), name, short, a, b) for name, short, a, b in values)
+    return charts.CompareSpec("Pillars: A vs B", "Q1 review", "now", pairs, target)
+
+
+def compare_bars_drawn(text: str, width: int) -> list[tuple[str, str, int, int]]:
+    """(A or B, printed value, bar length, canvas width) for every bar row."""
+    lines = text.splitlines()
+    frame = next((line for line in lines if "┌" in line), None)
+    rows = []
+    for line in lines:
+        match = re.search(r"([AB]) ([░█]) +(\d+%|-)┤", line)
+        if match is None:
+            continue
+        bar = line[match.end() :]
+        length = len(bar) - len(bar.lstrip(match.group(2)))
+        assert match.group(2) not in bar[length:], "one bar a row, drawn from 0"
+        other = charts.B_MARKER if match.group(2) == charts.A_MARKER else charts.A_MARKER
+        assert other not in bar
+        cols = width - match.end() if frame is None else frame.index("┐") - frame.index("┌") - 1
+        rows.append((match.group(1), match.group(3), length, cols))
+    return rows
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("height", [12, 13, 14, 16, 20, 21, 30])
+def test_compare_bars_are_as_long_as_their_values(width: int, height: int) -> None:
+    spec = compare_spec()
+    text = charts.render_compare(spec, width=width, height=height)
+    lines = text.splitlines()
+    assert len(lines) <= height and max(len(line) for line in lines) <= width
+    drawn = compare_bars_drawn(text, width)
+    assert [side for side, *_ in drawn] == ["A", "B"] * len(spec.pairs), "A then B, each group"
+    expected = [value for pair in spec.pairs for value in (pair.a, pair.b)]
+    for (_, printed, length, cols), value in zip(drawn, expected, strict=True):
+        assert printed == ("-" if value is None else f"{value:.0f}%")
+        if not value:
+            assert length == 0
+            continue
+        # The bar ends in the column of its value on the 0-100 axis: within half a cell.
+        assert abs((length - 1) - value / 100 * (cols - 1)) <= 0.5, (value, length, cols)
+        assert abs(length - value / 100 * cols) <= 1.5
+    # The name is on the A row; the B row right below it has none.
+    rows = [line for line in lines if re.search(r"[AB] [░█]", line)]
+    for index, pair in enumerate(spec.pairs):
+        assert rows[2 * index].lstrip().startswith((pair.name, pair.short))
+        assert rows[2 * index + 1].lstrip().startswith("B ")
+
+
+def test_compare_legend_and_target_and_blank_rows_when_tall() -> None:
+    text = charts.render_compare(compare_spec(), width=80)
+    lines = text.splitlines()
+    assert "░ A: Q1 review" in lines[0] and "█ B: now" in lines[0]
+    assert "target 75%" in lines[0]
+    top = next(line for line in lines if "┌" in line)
+    bottom = next(line for line in lines if "└" in line)
+    mark = top.index("┬")
+    assert bottom[mark] == "┴", "the target line crosses the whole plot"
+    along = (mark - top.index("┌") - 1) / (top.index("┐") - top.index("┌") - 2)
+    assert along == pytest.approx(0.75, abs=0.02)
+    assert lines[lines.index(bottom) + 1].split() == ["0", "25", "50", "75", "100"]
+    body = lines[lines.index(top) + 1 : lines.index(bottom)]
+    assert sum(1 for line in body if "┤" not in line) == len(compare_spec().pairs) - 1
+
+
+def test_compare_gives_up_chrome_before_bars_then_says_so() -> None:
+    spec = compare_spec()
+    at_14 = charts.render_compare(spec, width=80, height=14)
+    assert "A: Q1 review" in at_14 and "┌" not in at_14, "the frame goes before the legend"
+    at_12 = charts.render_compare(spec, width=80, height=12)
+    assert "Q1 review" not in at_12 and len(compare_bars_drawn(at_12, 80)) == 12
+    at_11 = charts.render_compare(spec, width=80, height=11)
+    assert "12 rows needed" in at_11 and "┤" not in at_11
+
+
+def test_compare_uses_short_names_when_narrow() -> None:
+    text = charts.render_compare(compare_spec(), width=50, height=14)
+    assert "Ops" in text and "Operational" not in text
+    assert max(len(line) for line in text.splitlines()) <= 50
 
 
 def test_questions_that_moved_most_rank_by_value_change_times_weight(lens: Lens) -> None:

@@ -128,6 +128,7 @@ class MLLensApp(App[None]):
         self._scores_key: tuple[int, int] | None = None
         self._scores: Scores | None = None
         self.answer_version = 0
+        self.milestone_version = 0
         self.save_times: list[float] = []
 
     # -- lens and scores ---------------------------------------------------------------------
@@ -465,6 +466,13 @@ class MLLensApp(App[None]):
         def __init__(self, name: str) -> None:
             super().__init__()
             self.name = name
+
+    @on(MilestoneSaved)
+    def _milestone_saved(self) -> None:
+        self.milestone_version += 1
+        hook = getattr(self.screen, "milestones_changed", None)
+        if callable(hook):
+            hook()
 
 
 def _screen(module: str, name: str) -> Screen[Any]:

@@ -97,10 +97,16 @@ class CompareScreen(AppScreen):
             f"Overall [b]{pct(overall.a)}[/b] ({label(self.a)}) → [b]{pct(overall.b)}[/b] "
             f"({label(self.b)}){change} · {len(comparison.questions)} questions changed"
         )
-        from mllens_tui.charts import compare_bars
+        from mllens_tui.charts import compare_bars, target_score
 
         self.query_one(ComparePlot).show(
-            compare_bars(message.lens, comparison, label(self.a), label(self.b))
+            compare_bars(
+                message.lens,
+                comparison,
+                label(self.a),
+                label(self.b),
+                target=target_score(message.b),
+            )
         )
         table = self.query_one(DataTable)
         table.clear()

@@ -36,16 +36,23 @@ class HistoryScreen(AppScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, milestones: list[MilestoneRecord], points: list[HistoryPoint]) -> None:
+        def __init__(
+            self,
+            milestones: list[MilestoneRecord],
+            points: list[HistoryPoint],
+            key: tuple[object, ...],
+        ) -> None:
             super().__init__()
             self.milestones = milestones
             self.points = points
+            self.key = key
 
     def __init__(self) -> None:
         super().__init__()
         self.marked: str | None = None
         self.include_changes = False
         self.milestones: list[MilestoneRecord] = []
+        self._loaded_for: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,17 +65,26 @@ class HistoryScreen(AppScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(" ", key="mark", width=1)
-        table.add_column("Milestone", key="name")
+        table.add_column("Milestone", key="name", width=30)
         table.add_column("Date", key="date", width=16)
         table.add_column("Overall", key="overall", width=7)
         table.add_column("Change", key="delta", width=9)
         self.reload()
 
     def on_screen_resume(self) -> None:
+        if self._loaded_for != self._state_key():
+            self.reload()
+
+    def milestones_changed(self) -> None:
         self.reload()
 
-    def on_mllens_app_milestone_saved(self) -> None:
-        self.reload()
+    def _state_key(self) -> tuple[object, ...]:
+        """What the history depends on: the workload, its answers, its milestones, the view."""
+        app = self.mllens
+        workload = app.current
+        name = workload.name if workload else None
+        milestone = workload.milestone if workload else None
+        return (name, milestone, app.answer_version, app.milestone_version, self.include_changes)
 
     @work(thread=True, exclusive=True, group="history")
     def reload(self) -> None:
@@ -78,6 +94,7 @@ class HistoryScreen(AppScreen):
         workload = app.current
         if workload is None or app.store is None:
             return
+        key = self._state_key()
         app.wait_for_writes()
         try:
             milestones = app.store.list_milestones(workload.name)
@@ -87,7 +104,7 @@ class HistoryScreen(AppScreen):
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
-        self.post_message(self.Loaded(milestones, points))
+        self.post_message(self.Loaded(milestones, points, key))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -97,15 +114,11 @@ class HistoryScreen(AppScreen):
             return
         self.sub_title = workload.name
         self.milestones = message.milestones
-        from mllens_tui.charts import history_chart
+        self._loaded_for = message.key
+        from mllens_tui.charts import history_chart, target_score
 
-        target_level = workload.lens.level(workload.record.default_target)
         self.query_one(HistoryPlot).show(
-            history_chart(
-                workload.lens,
-                message.points,
-                target=target_level.value if target_level else None,
-            )
+            history_chart(workload.lens, message.points, target=target_score(scores))
         )
         table = self.query_one(DataTable)
         table.clear()

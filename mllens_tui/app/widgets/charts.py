@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import events, on
+from textual.app import RenderResult
 from textual.message import Message
 from textual.theme import Theme
 from textual.widgets import DataTable
@@ -35,7 +36,13 @@ SpecT = TypeVar("SpecT")
 
 
 class _ChartPlot(PlotextPlot, Generic[SpecT]):
-    """A plotext plot that draws one chart spec, or "no data yet" before it has one."""
+    """A plotext plot that draws one chart spec, or "no data yet" before it has one.
+
+    The spec is drawn when the plot renders, at the size plotext is about to lay it out at
+    and in the app's current theme: a drawing made for another size (before the first layout,
+    or before a resize) puts bars and ticks on the wrong rows, and plotext takes the default
+    colours and the text background from the theme current when drawing.
+    """
 
     DEFAULT_CSS = """
     _ChartPlot {
@@ -55,6 +62,8 @@ class _ChartPlot(PlotextPlot, Generic[SpecT]):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._spec = spec
+        # The width, height and app theme of the last drawing; None: draw again.
+        self._drawn: tuple[int, int, str] | None = None
 
     @property
     def spec(self) -> SpecT | None:
@@ -63,24 +72,28 @@ class _ChartPlot(PlotextPlot, Generic[SpecT]):
     def show(self, spec: SpecT) -> None:
         """Draw ``spec`` in place of whatever the plot showed."""
         self._spec = spec
-        if self.is_mounted:
-            self.redraw()
+        self.redraw()
 
     def redraw(self) -> None:
-        width = self.size.width or None
-        height = self.size.height or None
-        if self._spec is None:
-            self.plt.clear_data()
-            draw_no_data(self.plt, self.EMPTY_TITLE)
-        else:
-            self.draw(self._spec, width, height)
+        """Draw the spec again at the next render."""
+        self._drawn = None
         self.refresh()
+
+    def render(self) -> RenderResult:
+        drawing = (self.size.width, self.size.height, self.app.theme)
+        if drawing != self._drawn:
+            self.plt.theme(self._get_plotext_theme_name(self.app.theme))
+            width = self.size.width or None
+            height = self.size.height or None
+            if self._spec is None:
+                draw_no_data(self.plt, self.EMPTY_TITLE)
+            else:
+                self.draw(self._spec, width, height)
+            self._drawn = drawing
+        return super().render()
 
     def draw(self, spec: SpecT, width: int | None, height: int | None) -> None:
         raise NotImplementedError
-
-    def on_mount(self) -> None:
-        self.redraw()
 
     def on_resize(self, event: events.Resize) -> None:
         self.redraw()
@@ -110,7 +123,8 @@ class PhaseBarsPlot(PillarBarsPlot):
 
 
 class HistoryPlot(_ChartPlot[HistorySpec]):
-    """Scores over time with dates on the x axis (``charts.history_chart``)."""
+    """Scores over time with dates on the x axis (``charts.history_chart``): braille lines,
+    the points on top, their values printed, y ticks on exact rows for the height."""
 
     DEFAULT_CSS = """
     HistoryPlot {
@@ -124,11 +138,17 @@ class HistoryPlot(_ChartPlot[HistorySpec]):
 
 
 class ComparePlot(_ChartPlot[CompareSpec]):
-    """Snapshot A next to snapshot B per pillar or phase (``charts.compare_bars``)."""
+    """Snapshot A next to snapshot B per pillar or phase (``charts.compare_bars``): two
+    one-row horizontal bars a group.
+
+    16 rows show 6 groups with the title (the legend), frame and ticks; at 12 the bars alone
+    (their labels still say A and B); shorter, the plot says how many rows it needs.
+    """
 
     DEFAULT_CSS = """
     ComparePlot {
-        min-height: 10;
+        height: 16;
+        min-height: 12;
     }
     """
     EMPTY_TITLE = "A vs B"
