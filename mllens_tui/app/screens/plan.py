@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
 from mllens_tui.app.text import pct, risk_label
+from mllens_tui.app.widgets.tables import FitTable
 
 ALL = "all"
 
@@ -42,18 +43,19 @@ class PlanScreen(AppScreen):
         yield Header()
         with Vertical(id="plan"):
             yield Static(id="plan-summary", classes="group-summary")
-            yield DataTable(id="plan-table", cursor_type="row")
+            yield FitTable(id="plan-table", cursor_type="row", flex="title")
             yield Static(id="plan-detail", classes="plan-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(FitTable)
         table.add_column("#", key="rank", width=3)
         table.add_column("ID", key="id", width=9)
         table.add_column("Best practice", key="title")
         table.add_column("Now", key="now", width=4)
         table.add_column("Tgt", key="target", width=4)
         table.add_column("Risk", key="risk", width=6)
+        table.fit()
         self.refresh_view()
 
     def on_screen_resume(self) -> None:

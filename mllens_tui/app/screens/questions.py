@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import STATUS_SYMBOL, pct, risk_label
+from mllens_tui.app.widgets.tables import FitTable
 from mllens_tui.lens.model import Lens, Question
 
 Axis = Literal["pillar", "phase"]
@@ -24,7 +25,7 @@ def axis_order(lens: Lens, axis: Axis) -> list[str]:
     return [q.id for phase in lens.phases for q in lens.questions_in(phase=phase.id)]
 
 
-class QuestionTable(DataTable[Text | str]):
+class QuestionTable(FitTable):
     """Questions with their status; heading rows group them. Left/right switch the group."""
 
     BINDINGS = [
@@ -65,7 +66,7 @@ class GroupedQuestionsScreen(AppScreen):
         if not self.is_cell:
             yield Tabs(id="groups")
         yield Static(id="group-summary", classes="group-summary")
-        yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=False)
+        yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=False, flex="title")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,6 +77,7 @@ class GroupedQuestionsScreen(AppScreen):
         table.add_column("Lvl", key="level", width=3)
         table.add_column("Tgt", key="target", width=3)
         table.add_column("Risk", key="risk", width=6)
+        table.fit()
         self.refresh_view()
 
     def on_screen_resume(self) -> None:

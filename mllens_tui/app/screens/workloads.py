@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Confirm, TextPrompt
 from mllens_tui.app.text import pct
+from mllens_tui.app.widgets.tables import FitTable
 
 
 @dataclass(frozen=True)
@@ -51,21 +52,20 @@ class WorkloadsScreen(AppScreen):
             yield Static("Opening the database…", id="workloads-status", classes="status")
         yield Footer()
 
-    async def _table(self) -> DataTable[str]:
+    async def _table(self) -> FitTable:
         """The workload table, mounted when there is something to list: the first screen
         is drawn sooner without it."""
         found = self.query(DataTable)
         if found:
-            return found.first()
-        table: DataTable[str] = DataTable(
-            id="workloads-table", cursor_type="row", zebra_stripes=True
-        )
+            return found.first(FitTable)
+        table = FitTable(id="workloads-table", cursor_type="row", zebra_stripes=True, flex="name")
         await self.query_one("#workloads", Vertical).mount(table)
         table.add_column("Workload", key="name")
         table.add_column("Env", key="env")
         table.add_column("Answered", key="answered")
         table.add_column("Overall", key="overall")
-        table.add_column("Updated", key="updated")
+        table.add_column("Updated", key="updated", width=16)
+        table.fit()
         return table
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
