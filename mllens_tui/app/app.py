@@ -174,6 +174,9 @@ class MLLensApp(App[None]):
         _ = self.lens  # load the lens here, off the event loop
         self.store = store
         self.post_message(self.StoreReady())
+        # The chart code is only needed on the history, compare and charts screens: load it
+        # now, in this worker, so the first visit there does not pay for the import.
+        import textual_plotext  # noqa: F401
 
     @on(StoreReady)
     def _store_ready(self) -> None:

@@ -50,14 +50,18 @@ class CompareScreen(AppScreen):
         with VerticalScroll(id="compare"):
             yield Static(id="compare-summary", classes="group-summary")
             yield ComparePlot(id="compare-plot")
-            yield Static("Questions that changed", classes="section-title")
+            yield Static(
+                "Questions that changed, the ones that moved the score most first "
+                "(moved = change in value x weight)",
+                classes="section-title",
+            )
             yield DataTable(id="compare-table", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.workload_name}: {label(self.a)} → {label(self.b)}"
         table = self.query_one(DataTable)
-        table.add_columns("ID", "Change", label(self.a), label(self.b), "Best practice")
+        table.add_columns("ID", "Change", label(self.a), label(self.b), "Moved", "Best practice")
         self.compute()
 
     @work(thread=True, exclusive=True, group="compare")
@@ -110,13 +114,25 @@ class CompareScreen(AppScreen):
         )
         table = self.query_one(DataTable)
         table.clear()
-        for change_item in comparison.questions:
+        # The questions that moved the scores most come first (|change in value| x weight);
+        # changes that move no value (a new target, N/A) follow in lens order.
+        from mllens_tui.charts import moved_questions
+
+        moves = moved_questions(message.lens, comparison, message.a, message.b, limit=None)
+        moved = {m.question_id for m in moves}
+        by_id = {c.question_id: c for c in comparison.questions}
+        ordered = [by_id[m.question_id] for m in moves]
+        ordered += [c for c in comparison.questions if c.question_id not in moved]
+        impact = {m.question_id: m.impact for m in moves}
+        for change_item in ordered:
             q = message.lens.question(change_item.question_id)
+            moved_by = impact.get(change_item.question_id)
             table.add_row(
                 change_item.question_id,
                 change_item.change.replace("_", " "),
                 _state(change_item.a),
                 _state(change_item.b),
+                "-" if moved_by is None else f"{moved_by:.2f}",
                 q.title if q else "",
             )
 

@@ -30,7 +30,22 @@ class HistoryScreen(AppScreen):
         Binding("enter", "open", "Open read-only", id="history.open", show=False),
         Binding("space", "mark", "Mark for compare", id="history.mark"),
         Binding("c", "compare", "Compare", id="history.compare"),
-        Binding("a", "toggle_changes", "Answer changes", id="history.changes", show=False),
+        Binding(
+            "a",
+            "toggle_changes",
+            "Answer changes",
+            id="history.changes",
+            show=False,
+            tooltip="Show every answer change on the chart, not only milestones",
+        ),
+        Binding(
+            "s",
+            "toggle_pillars",
+            "Pillar lines",
+            id="history.pillars",
+            show=False,
+            tooltip="Add a line per pillar to the chart",
+        ),
         Binding("escape", "back", "Back", id="history.back"),
         Binding("q", "app.quit", "Quit", id="history.quit", show=False),
     ]
@@ -51,6 +66,8 @@ class HistoryScreen(AppScreen):
         super().__init__()
         self.marked: str | None = None
         self.include_changes = False
+        self.pillar_lines = False
+        self.points: list[HistoryPoint] = []
         self.milestones: list[MilestoneRecord] = []
         self._loaded_for: tuple[object, ...] | None = None
 
@@ -114,12 +131,9 @@ class HistoryScreen(AppScreen):
             return
         self.sub_title = workload.name
         self.milestones = message.milestones
+        self.points = message.points
         self._loaded_for = message.key
-        from mllens_tui.charts import history_chart, target_score
-
-        self.query_one(HistoryPlot).show(
-            history_chart(workload.lens, message.points, target=target_score(scores))
-        )
+        self.draw_chart()
         table = self.query_one(DataTable)
         table.clear()
         previous: float | None = None
@@ -157,6 +171,22 @@ class HistoryScreen(AppScreen):
             "space marks, c compares with the row under the cursor"
         )
         table.focus()
+
+    def draw_chart(self) -> None:
+        from mllens_tui.charts import history_chart, target_score
+
+        workload = self.workload
+        scores = self.mllens.scores()
+        if workload is None or scores is None:
+            return
+        pillars = [p.id for p in workload.lens.pillars] if self.pillar_lines else []
+        self.query_one(HistoryPlot).show(
+            history_chart(workload.lens, self.points, pillars=pillars, target=target_score(scores))
+        )
+
+    def action_toggle_pillars(self) -> None:
+        self.pillar_lines = not self.pillar_lines
+        self.draw_chart()
 
     def _cursor_key(self) -> str | None:
         table = self.query_one(DataTable)
