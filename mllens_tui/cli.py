@@ -60,22 +60,28 @@ def _lens(args: argparse.Namespace, path: str | None = None) -> Lens:
 # -- lens ------------------------------------------------------------------------------------
 
 
+def _read_lens_file(path: Path) -> Lens:
+    """A lens file or folder; an AWS custom lens (.json) prints the importer's warnings."""
+    from mllens_tui.lens.registry import load_any
+
+    if path.suffix.lower() != ".json":
+        return load_any(path)
+    from mllens_tui.lens.aws_json import read_aws_lens
+
+    imported = read_aws_lens(path)
+    for warning in imported.warnings:
+        _out(f"warning: {warning}")
+    return imported.lens
+
+
 def cmd_lens_validate(args: argparse.Namespace) -> int:
-    from mllens_tui.lens.registry import load_any, resolve_lens
+    from mllens_tui.lens.registry import resolve_lens
 
-    if args.path:
-        path = Path(args.path)
-        if path.suffix.lower() == ".json":
-            from mllens_tui.lens.aws_json import read_aws_lens
-
-            imported = read_aws_lens(path)
-            lens = imported.lens
-            for warning in imported.warnings:
-                _out(f"warning: {warning}")
-        else:
-            lens = load_any(path) if path.exists() else resolve_lens(args.path)
+    path = Path(args.path) if args.path else None
+    if path is not None and (path.exists() or path.suffix.lower() == ".json"):
+        lens = _read_lens_file(path)
     else:
-        lens = resolve_lens(getattr(args, "lens", None))
+        lens = resolve_lens(args.path or getattr(args, "lens", None))
     _out(
         f"{lens.name} ({lens.id} {lens.version}) is valid: {len(lens.pillars)} pillars, "
         f"{len(lens.phases)} phases, {len(lens.questions)} questions"
@@ -185,19 +191,11 @@ def cmd_lens_list(args: argparse.Namespace) -> int:
 
 def cmd_lens_import(args: argparse.Namespace) -> int:
     from mllens_tui import paths
-    from mllens_tui.lens.registry import BUILTIN_LENS_ID, load_any
+    from mllens_tui.lens.registry import BUILTIN_LENS_ID
     from mllens_tui.lens.writer import lens_to_toml
 
     source = Path(args.file)
-    if source.suffix.lower() == ".json":
-        from mllens_tui.lens.aws_json import read_aws_lens
-
-        imported = read_aws_lens(source)
-        lens = imported.lens
-        for warning in imported.warnings:
-            _out(f"warning: {warning}")
-    else:
-        lens = load_any(source)
+    lens = _read_lens_file(source)
     if args.id:
         from dataclasses import replace
 

@@ -36,26 +36,17 @@ async def shoot(
     db_url: str, name: str, size: tuple[int, int], keys: tuple[str, ...], question: str | None
 ) -> None:
     from mllens_tui.app import make_app
+    from mllens_tui.app.pilot import settle
     from mllens_tui.demo import DEMO_NAME
 
     app = make_app(db_url=db_url, workload=DEMO_NAME, question=question)
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await settle(app, pilot)
+            await settle(pilot)
         app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
     print(f"screenshots/{name}.svg")
-
-
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
-        pending = [w for w in app.workers if not w.is_finished and w.group != "writer"]
-        if pending:
-            await app.workers.wait_for_complete(pending)
-        app.wait_for_writes()
-        await pilot.pause()
 
 
 def main() -> None:

@@ -9,23 +9,10 @@ from textual.widgets import DataTable, Static, TextArea
 
 from mllens_tui.app import make_app
 from mllens_tui.app.app import MLLensApp
+from mllens_tui.app.pilot import settle
 from mllens_tui.assessment import NAReason
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
-
-
-async def settle(app: MLLensApp, pilot: Any) -> None:
-    """Let workers finish and messages land (never sleep for a fixed time)."""
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete() if not _writer_only(app) else None
-        app.wait_for_writes()
-        await pilot.pause()
-
-
-def _writer_only(app: MLLensApp) -> bool:
-    # The answer writer runs for the app's lifetime; wait for the others only.
-    return all(w.group == "writer" for w in app.workers if not w.is_finished)
 
 
 def text_of(app: MLLensApp, selector: str) -> str:
@@ -40,10 +27,10 @@ def store(db_url: str) -> Store:
 async def test_first_run_shows_a_welcome_and_creates_a_workload(db_url: str) -> None:
     app = make_app(db_url=db_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Press n to create your first workload" in text_of(app, "#workloads-status")
         await pilot.press("n", *"Fraud scoring", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "dashboard"
         assert "Nothing answered yet" in text_of(app, "#headline")
     assert [w.name for w in Store.open(db_url).list_workloads()] == ["Fraud scoring"]
@@ -55,23 +42,23 @@ async def test_answer_five_questions_then_dashboard_and_database_agree(
     store.create_workload("Fraud scoring", builtin_lens())
     app = make_app(db_url=db_url, workload="Fraud scoring")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "dashboard"
         await pilot.press("a")  # the first unanswered question: MLOE-01
-        await settle(app, pilot)
+        await settle(pilot)
         assert "MLOE-01" in text_of(app, "#q-head")
         await pilot.press("2", "right_square_bracket")  # MLOE-01 = 2
         await pilot.press("4", "right_square_bracket")  # MLOE-02 = 4
         await pilot.press("n")  # MLOE-03 = N/A, reason 2 (business priorities)
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("2")
         await pilot.press("right_square_bracket", "0")  # MLOE-04 = 0
         await pilot.press("e", *"no owner yet", "escape")  # notes on MLOE-04
         await pilot.press("right_square_bracket", "3")  # MLOE-05 = 3
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Level 3 Defined" in text_of(app, "#q-state")
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "dashboard"
         headline = text_of(app, "#headline")
         risks = text_of(app, "#risks")
@@ -95,26 +82,26 @@ async def test_navigate_by_pillar_and_by_phase(db_url: str, store: Store) -> Non
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "pillars"
         await pilot.press("right")  # Security
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Security" in text_of(app, "#group-summary")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "MLSEC-01" in text_of(app, "#q-head")
         await pilot.press("escape", "f")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "phases"
         await pilot.press("right", "right")  # Data processing, grouped by pillar
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Data processing" in text_of(app, "#group-summary")
         table = app.screen.query_one("#questions", DataTable)
         assert table.get_row_at(table.cursor_row)[1] == "MLOE-10"
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "MLOE-10" in text_of(app, "#q-head")
         # In the phase order, the next question after MLOE-11 is MLSEC-03 (same phase).
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -130,7 +117,7 @@ async def test_next_unanswered_skips_answered_and_na(db_url: str, store: Store) 
     store.set_answer("W", Answer("MLOE-03", not_applicable=True, reason=NAReason.OTHER))
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert "MLOE-01" in text_of(app, "#q-head")
         await pilot.press("right_curly_bracket")
         assert "MLOE-04" in text_of(app, "#q-head")
@@ -140,12 +127,12 @@ async def test_cell_of_the_matrix_opens_its_questions(db_url: str, store: Store)
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         matrix = app.screen.query_one("#matrix", DataTable)
         matrix.focus()
         matrix.move_cursor(row=1, column=2)  # Security x Data processing
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one("#questions", DataTable)
         ids = [table.get_row_at(i)[1] for i in range(table.row_count)]
         assert ids == ["MLSEC-03", "MLSEC-04", "MLSEC-05", "MLSEC-06", "MLSEC-07"]
@@ -155,9 +142,9 @@ async def test_help_lists_the_keys_of_the_question_screen(db_url: str, store: St
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one(DataTable)
         keys = {table.get_row_at(i)[0] for i in range(table.row_count)}
         assert {"0", "4", "n", "]", "[", "}", "esc", "e", "t", "c", "o"} <= keys
@@ -169,11 +156,11 @@ async def test_notes_are_saved_while_typing(db_url: str, store: Store) -> None:
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e", *"draft")
         assert isinstance(app.focused, TextArea)
         await pilot.pause(0.8)  # the typing pause after which notes are saved
-        await settle(app, pilot)
+        await settle(pilot)
         assert Store.open(db_url).answers("W")["MLOE-01"].notes == "draft"
 
 
@@ -181,12 +168,12 @@ async def test_q_quits_from_the_top_but_types_in_notes(db_url: str, store: Store
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e", "q", "2")
         assert app.is_running
         assert app.screen.query_one("#q-notes", TextArea).text == "q2"
         await pilot.press("escape", "escape", "escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "workloads"
         await pilot.press("q")
         await pilot.pause()
@@ -198,6 +185,6 @@ async def test_unopenable_database_is_reported_in_the_app(tmp_path: Any) -> None
     bad.write_bytes(b"this is not sqlite" * 100)
     app = make_app(db_url=f"sqlite:///{bad}")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert "could not be opened" in text_of(app, "#workloads-status")
     assert bad.read_bytes() == b"this is not sqlite" * 100

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.widgets import DataTable, Static
 
 from mllens_tui.app import make_app
 from mllens_tui.app.app import MLLensApp
+from mllens_tui.app.pilot import settle
 from mllens_tui.assessment import Answer
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
-
-
-async def settle(app: MLLensApp, pilot: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        pending = [w for w in app.workers if not w.is_finished and w.group != "writer"]
-        if pending:
-            await app.workers.wait_for_complete(pending)
-        app.wait_for_writes()
-        await pilot.pause()
 
 
 def text_of(app: MLLensApp, selector: str) -> str:
@@ -44,14 +33,14 @@ async def test_save_a_milestone_then_compare_it_with_now(db_url: str) -> None:
     workload(db_url)
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("escape", "m", *"Q4", "enter")  # milestone from the dashboard
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a", "4", "escape", "h")  # MLOE-02 answered after the milestone
-        await settle(app, pilot)
+        await settle(pilot)
         assert [r[1] for r in rows(app, "#milestones")] == ["Q4", "Now (current answers)"]
         await pilot.press("space", "down", "c")
-        await settle(app, pilot)
+        await settle(pilot)
         changed = rows(app, "#compare-table")
         assert changed[0][:4] == ["MLOE-02", "newly answered", "-", "L4"]
         assert "Overall" in text_of(app, "#compare-summary")
@@ -64,13 +53,13 @@ async def test_a_milestone_opens_read_only(db_url: str) -> None:
     store.create_milestone("W", "Q4", builtin_lens())
     app = make_app(db_url=db_url, workload="W")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("h", "enter")  # the cursor is on the milestone
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current is not None and app.current.read_only
         assert "read-only milestone Q4" in app.screen.sub_title
         await pilot.press("a", "3")
-        await settle(app, pilot)
+        await settle(pilot)
     assert Store.open(db_url).answers("W")["MLOE-01"].level == 1  # nothing was written
 
 
@@ -78,16 +67,16 @@ async def test_plan_filters_by_risk_and_explain_shows_the_formula(db_url: str) -
     workload(db_url)
     app = make_app(db_url=db_url, workload="W")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("i")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [r[1] for r in rows(app, "#plan-table")[:2]] == ["MLOE-01", "MLSEC-01"]
         await pilot.press("R", "2")  # risk filter: High risk
-        await settle(app, pilot)
-        assert [r[1] for r in rows(app, "#plan-table")][0] == "MLOE-01"
+        await settle(pilot)
+        assert rows(app, "#plan-table")[0][1] == "MLOE-01"
         assert "MLSEC-01" not in [r[1] for r in rows(app, "#plan-table")]
         await pilot.press("escape", "x")
-        await settle(app, pilot)
+        await settle(pilot)
         # (3 x .25 + 3 x .5) / 6 = 37.5%
         assert "Overall: 37.5%" in text_of(app, "#explain-formula")
         assert "2.25 / 6.00" in text_of(app, "#explain-formula")

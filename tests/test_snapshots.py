@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mllens_tui.app import make_app
-from mllens_tui.app.app import MLLensApp
+from mllens_tui.app.pilot import settle
 from mllens_tui.demo import DEMO_NAME, install_demo
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
@@ -34,23 +34,12 @@ def keys(*presses: str) -> Callable[[Any], Awaitable[None]]:
     """Wait for the app to settle, press keys, and settle again."""
 
     async def run_before(pilot: Any) -> None:
-        app: MLLensApp = pilot.app
-        await settle(app, pilot)
+        await settle(pilot)
         for key in presses:
             await pilot.press(key)
-            await settle(app, pilot)
+            await settle(pilot)
 
     return run_before
-
-
-async def settle(app: MLLensApp, pilot: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        pending = [w for w in app.workers if not w.is_finished and w.group != "writer"]
-        if pending:
-            await app.workers.wait_for_complete(pending)
-        app.wait_for_writes()
-        await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -11,6 +11,17 @@ if TYPE_CHECKING:
 
 
 class AppScreen(Screen[None]):
+    _shown_for: tuple[object, ...] | None = None
+
+    def state_changed(self, *view: object) -> bool:
+        """True the first time it is asked after the workload, its answers or ``view`` (the
+        screen's own filters) changed: the screen redraws only then."""
+        key = (id(self.workload), self.mllens.answer_version, *view)
+        if key == self._shown_for:
+            return False
+        self._shown_for = key
+        return True
+
     @property
     def mllens(self) -> MLLensApp:
         return cast("MLLensApp", self.app)

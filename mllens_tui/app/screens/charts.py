@@ -20,10 +20,6 @@ class ChartsScreen(AppScreen):
         Binding("q", "app.quit", "Quit", id="charts.quit", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._shown_for: tuple[int, int] | None = None
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="charts"):
@@ -44,10 +40,8 @@ class ChartsScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        key = (id(workload), self.mllens.answer_version)
-        if key == self._shown_for:
+        if not self.state_changed():
             return
-        self._shown_for = key
         self.sub_title = workload.name
         self.query_one(PillarBarsPlot).show(pillar_bars(workload.lens, scores))
         phases = self.query_one(PhaseBarsPlot)

@@ -38,10 +38,6 @@ class DashboardScreen(AppScreen):
         Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._shown_for: tuple[int, int] | None = None
-
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="dashboard"):
@@ -69,10 +65,8 @@ class DashboardScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        key = (id(workload), self.mllens.answer_version)
-        if key == self._shown_for:
+        if not self.state_changed():
             return
-        self._shown_for = key
         lens = workload.lens
         o = scores.overall
         suffix = f"  [read-only milestone {workload.milestone}]" if workload.read_only else ""

@@ -37,7 +37,6 @@ class PlanScreen(AppScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filters: dict[str, str] = {"pillar": ALL, "phase": ALL, "risk": ALL}
-        self._shown_for: tuple[int, int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,10 +79,8 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        key = (id(workload), self.mllens.answer_version, repr(self.filters))
-        if key == self._shown_for:
+        if not self.state_changed(repr(self.filters)):
             return
-        self._shown_for = key
         self.sub_title = workload.name
         lens = workload.lens
         table = self.query_one(DataTable)

@@ -55,7 +55,6 @@ class GroupedQuestionsScreen(AppScreen):
         super().__init__()
         self.fixed_pillar = pillar
         self.fixed_phase = phase
-        self._shown_for: tuple[int, int] | None = None
 
     @property
     def is_cell(self) -> bool:
@@ -94,7 +93,6 @@ class GroupedQuestionsScreen(AppScreen):
         workload = self.workload
         if workload is None:
             return
-        key = (id(workload), self.mllens.answer_version)
         self.sub_title = workload.name + ("  [read-only milestone]" if workload.read_only else "")
         if not self.is_cell:
             tabs = self.query_one(Tabs)
@@ -104,8 +102,7 @@ class GroupedQuestionsScreen(AppScreen):
                 tabs.clear()
                 for gid, label in self.groups():
                     tabs.add_tab(Tab(label, id=gid))
-        if key != self._shown_for:
-            self._shown_for = key
+        if self.state_changed():
             self.fill_table()
 
     def current_group(self) -> str | None:
