@@ -189,8 +189,12 @@ def _check_target(target: int, lens: Lens | None) -> int:
     return target
 
 
-def _normalise(answer: Answer) -> Answer:
-    """The answer as it is stored: checked, N/A reason only on N/A, time in UTC seconds."""
+def _normalise(answer: Answer, *, imported: bool = False) -> Answer:
+    """The answer as it is stored: checked, N/A reason only on N/A, time in UTC seconds.
+
+    A new answer without a time is stamped now; an imported one keeps its own time (None
+    stays None), so that exporting it again gives the same bytes.
+    """
     if not answer.question_id:
         raise InvalidInput("an answer needs a question id")
     if answer.not_applicable and (answer.level is not None or answer.choices is not None):
@@ -202,7 +206,7 @@ def _normalise(answer: Answer) -> Answer:
         answer,
         choices=tuple(answer.choices) if answer.choices is not None else None,
         reason=answer.reason if answer.not_applicable else None,
-        answered_at=_now() if at is None else utc(at),
+        answered_at=(None if imported else _now()) if at is None else utc(at),
     )
 
 
@@ -615,7 +619,7 @@ class Store:
             raise InvalidInput(f"the snapshot is for lens {snapshot.lens_id!r}, not {lens.id!r}")
         weights = _check_weights(snapshot.profile.pillar_weights, lens)
         profile = Profile(snapshot.profile.default_target, weights)
-        answers = {qid: _normalise_imported(a) for qid, a in snapshot.answers.items()}
+        answers = {qid: _normalise(a, imported=True) for qid, a in snapshot.answers.items()}
         lens_version = snapshot.lens_version or lens.version
         lens_hash = snapshot.content_hash or lens.content_hash
         with self._session(write=True) as session:
@@ -925,18 +929,3 @@ def milestone_name_for(snapshot: Snapshot) -> str:
     if snapshot.milestone is not None:
         return snapshot.milestone.name
     return f"imported {utc(_milestone_time(snapshot)):%Y-%m-%d %H:%M:%S}"
-
-
-def _normalise_imported(answer: Answer) -> Answer:
-    """An imported answer keeps its own time (None stays None), so export gives it back."""
-    if answer.not_applicable and (answer.level is not None or answer.choices is not None):
-        raise InvalidInput(
-            f"{answer.question_id}: an answer is either N/A or has a level or choices, not both"
-        )
-    at = answer.answered_at
-    return replace(
-        answer,
-        choices=tuple(answer.choices) if answer.choices is not None else None,
-        reason=answer.reason if answer.not_applicable else None,
-        answered_at=None if at is None else utc(at),
-    )

@@ -57,9 +57,6 @@ class DashboardScreen(AppScreen):
     def on_screen_resume(self) -> None:
         self.refresh_view()
 
-    def watch_app_current(self) -> None:
-        self.refresh_view()
-
     def refresh_view(self) -> None:
         workload = self.workload
         scores = self.mllens.scores()
