@@ -211,9 +211,9 @@ def cmd_lens_import(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise CliError(f"{target} already exists; use --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".toml.tmp")
-    tmp.write_text(lens_to_toml(lens), encoding="utf-8")
-    os.replace(tmp, target)
+    from mllens_tui.files import write_atomic
+
+    write_atomic(target, lens_to_toml(lens))
     _out(f"Imported {lens.name} as lens {lens.id!r} ({len(lens.questions)} questions) -> {target}")
     return EXIT_OK
 

@@ -430,24 +430,6 @@ def dumps(snapshot: Snapshot, lens: Lens, *, with_scores: bool = True) -> str:
     )
 
 
-def write_snapshot_file(path: Path | str, text: str) -> None:
-    """Write atomically: a full disk or a crash leaves the old file, never half of the new one."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # -- comparing -------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.files import write_atomic
 from mllens_tui.lens.model import Lens
 from mllens_tui.lens.registry import builtin_lens, find_lens
 from mllens_tui.problems import InputError
@@ -21,7 +22,6 @@ from mllens_tui.snapshot import (
     dumps,
     parse_snapshot,
     read_snapshot_file,
-    write_snapshot_file,
 )
 
 LENS = builtin_lens()
@@ -202,7 +202,7 @@ def test_atomic_write_keeps_old_file_on_failure(
 
     monkeypatch.setattr("os.fsync", full_disk)
     with pytest.raises(OSError):
-        write_snapshot_file(target, "new content")
+        write_atomic(target, "new content")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.toml"]
 
@@ -240,3 +240,23 @@ def test_compare_lists_every_kind_of_change() -> None:
     ]
     assert result.lens_changed is False and result.common_questions == 105
     assert result.pillars["operationalExcellence"].delta is not None
+
+
+def test_atomic_write_keeps_a_files_permissions_and_gives_new_ones_the_umask(
+    tmp_path: Path,
+) -> None:
+    import os
+    import stat
+
+    existing = tmp_path / "kept.toml"
+    existing.write_text("old")
+    existing.chmod(0o640)
+    write_atomic(existing, "new")
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640
+    fresh = tmp_path / "fresh.toml"
+    old = os.umask(0o022)
+    try:
+        write_atomic(fresh, "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644 and fresh.read_text() == "x"

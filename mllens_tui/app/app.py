@@ -382,7 +382,8 @@ class MLLensApp(App[None]):
 
     @work(thread=True, group="export")
     def _export(self, name: str, path: str, milestone: str | None) -> None:
-        from mllens_tui.snapshot import dumps, write_snapshot_file
+        from mllens_tui.files import write_atomic
+        from mllens_tui.snapshot import dumps
         from mllens_tui.store.errors import StoreError
 
         assert self.store is not None and self.current is not None
@@ -392,7 +393,7 @@ class MLLensApp(App[None]):
             else:
                 snapshot = self.store.snapshot(name)
             target = Path(path).expanduser()
-            write_snapshot_file(target, dumps(snapshot, self.current.lens))
+            write_atomic(target, dumps(snapshot, self.current.lens))
         except (StoreError, OSError) as exc:
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return

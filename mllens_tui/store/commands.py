@@ -293,7 +293,8 @@ def cmd_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from mllens_tui.snapshot import dumps, write_snapshot_file
+    from mllens_tui.files import write_atomic
+    from mllens_tui.snapshot import dumps
 
     with _store(args) as store:
         if args.milestone:
@@ -307,7 +308,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        write_snapshot_file(args.output, text)
+        write_atomic(args.output, text)
     except OSError as exc:
         raise CliError(
             f"cannot write {args.output}: {exc.strerror or exc}; nothing was written",
@@ -515,10 +516,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     """`mllens report`: the charts and tables of a workload or milestone, for people."""
     import shutil
 
+    from mllens_tui.files import write_atomic
     from mllens_tui.history import HistoryPoint
     from mllens_tui.report import report_json, report_markdown, report_text
     from mllens_tui.scoring import score
-    from mllens_tui.snapshot import last_change, write_snapshot_file
+    from mllens_tui.snapshot import last_change
 
     snapshot, lens, _ = stored_state(args, args.workload, args.milestone)
     with _store(args) as store:
@@ -559,7 +561,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         text += "\n"
     if args.output:
         try:
-            write_snapshot_file(args.output, text)
+            write_atomic(args.output, text)
         except OSError as exc:
             raise CliError(
                 f"cannot write {args.output}: {exc.strerror or exc}", EXIT_STORAGE

@@ -224,8 +224,8 @@ class PlanScreen(AppScreen):
 
     @work(thread=True, group="plan-export")
     def _write_markdown(self, path: str) -> None:
+        from mllens_tui.files import write_atomic
         from mllens_tui.report import report_markdown
-        from mllens_tui.snapshot import write_snapshot_file
 
         workload = self.workload
         scores = self.mllens.scores()
@@ -234,7 +234,7 @@ class PlanScreen(AppScreen):
         text = report_markdown(workload.lens, workload.name, scores, [])
         target = Path(path).expanduser()
         try:
-            write_snapshot_file(target, text)
+            write_atomic(target, text)
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
