@@ -429,3 +429,14 @@ def test_storage_commands_import_no_database_code_until_they_run() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_open_refuses_an_unknown_workload_or_question_before_the_app_starts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["open", "nosuch"]) == 1
+    assert "no workload named 'nosuch'" in capsys.readouterr().err
+    assert main(["workload", "create", "W"]) == 0
+    assert main(["open", "W", "--question", "MLOE-99"]) == 1
+    assert "unknown question id 'MLOE-99'" in capsys.readouterr().err
+    assert main(["open", "--question", "MLOE-01"]) == 2

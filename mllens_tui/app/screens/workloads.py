@@ -64,7 +64,7 @@ class WorkloadsScreen(AppScreen):
         table.add_column("Env", key="env")
         table.add_column("Answered", key="answered")
         table.add_column("Overall", key="overall")
-        table.add_column("Updated", key="updated", width=16)
+        table.add_column("Updated (UTC)", key="updated", width=16)
         table.fit()
         return table
 
