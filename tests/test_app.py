@@ -188,3 +188,28 @@ async def test_unopenable_database_is_reported_in_the_app(tmp_path: Any) -> None
         await settle(pilot)
         assert "could not be opened" in text_of(app, "#workloads-status")
     assert bad.read_bytes() == b"this is not sqlite" * 100
+
+
+async def test_a_failed_save_puts_the_previous_answer_back_and_says_why(
+    db_url: str, store: Store
+) -> None:
+    from mllens_tui.store.errors import DatabaseLocked
+
+    store.create_workload("W", builtin_lens())
+    app = make_app(db_url=db_url, workload="W", question="MLOE-01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+        def locked(*args: object) -> None:
+            raise DatabaseLocked("the database is locked by another program")
+
+        assert app.store is not None
+        app.store.set_answer = locked  # type: ignore[method-assign]
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.current is not None and app.current.answers["MLOE-01"].level == 2
+        assert "Level 2 Repeatable" in text_of(app, "#q-state")
+        assert any("locked" in n.message for n in app._notifications)
+    assert Store.open(db_url).answers("W")["MLOE-01"].level == 2

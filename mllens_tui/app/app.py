@@ -315,7 +315,9 @@ class MLLensApp(App[None]):
             severity="error",
             timeout=30,
         )
-        self.screen.refresh(recompose=False)
+        hook = getattr(self.screen, "answers_changed", None)
+        if callable(hook):
+            hook()
 
     async def on_unmount(self) -> None:
         self._writes.put(None)

@@ -22,6 +22,13 @@ class AppScreen(Screen[None]):
         self._shown_for = key
         return True
 
+    def answers_changed(self) -> None:
+        """The app changed an answer behind the screen's back (a save failed and was undone):
+        show the answers as they are now."""
+        refresh_view = getattr(self, "refresh_view", None)
+        if callable(refresh_view):
+            refresh_view()
+
     @property
     def mllens(self) -> MLLensApp:
         return cast("MLLensApp", self.app)

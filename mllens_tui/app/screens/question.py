@@ -175,6 +175,9 @@ class QuestionScreen(AppScreen):
         focus_target = levels if q.kind == "level" else choices
         focus_target.focus()
 
+    def answers_changed(self) -> None:
+        self.render_state()
+
     def render_state(self) -> None:
         """Refresh everything that depends on the current answer."""
         workload = self.workload
