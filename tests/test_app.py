@@ -213,3 +213,17 @@ async def test_a_failed_save_puts_the_previous_answer_back_and_says_why(
         assert "Level 2 Repeatable" in text_of(app, "#q-state")
         assert any("locked" in n.message for n in app._notifications)
     assert Store.open(db_url).answers("W")["MLOE-01"].level == 2
+
+
+async def test_whoever_has_the_keyboard_can_say_who_is_answering(
+    db_url: str, store: Store
+) -> None:
+    store.create_workload("W", builtin_lens())
+    app = make_app(db_url=db_url, workload="W", question="MLOE-01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"who is answering", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+a", "ctrl+k", *"Chidi", "enter", "3")
+        await settle(pilot)
+    assert Store.open(db_url).answers("W")["MLOE-01"].answered_by == "Chidi"

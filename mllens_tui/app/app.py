@@ -3,6 +3,8 @@ ordered writer so every answer is committed the moment it is given, in the order
 
 from __future__ import annotations
 
+import getpass
+import os
 import queue
 import time
 from collections.abc import Iterable
@@ -129,6 +131,9 @@ class MLLensApp(App[None]):
         self._scores: Scores | None = None
         self.answer_version = 0
         self.milestone_version = 0
+        # Who answers: recorded on every answer. In a workshop, whoever has the keyboard
+        # sets it from the command palette ("Who is answering").
+        self.participant = os.environ.get("MLLENS_USER") or getpass.getuser()
         self.save_times: list[float] = []
 
     # -- lens and scores ---------------------------------------------------------------------
@@ -348,6 +353,11 @@ class MLLensApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Switch workload", "Go to the workload list", self._go_workloads)
+        yield SystemCommand(
+            "Who is answering",
+            f"The name recorded on answers (now: {self.participant})",
+            self.action_participant,
+        )
         if self.current is not None:
             yield SystemCommand(
                 "Export snapshot", "Write the workload as a TOML snapshot", self.action_export
@@ -361,6 +371,23 @@ class MLLensApp(App[None]):
                 "Create or update a workload from a TOML file",
                 self.action_import,
             )
+
+    def action_participant(self) -> None:
+        from mllens_tui.app.screens.dialogs import TextPrompt
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.participant = name
+                self.notify(f"Answers are now recorded as given by {name}")
+
+        self.push_screen(
+            TextPrompt(
+                "Who is answering?",
+                value=self.participant,
+                hint="recorded on each answer from now on; enter to keep",
+            ),
+            chosen,
+        )
 
     async def _go_workloads(self) -> None:
         await self.switch_mode("workloads")

@@ -5,8 +5,6 @@ Every change is saved at once through the app's writer; there is no save key.
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -35,10 +33,6 @@ from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.lens.model import Question
 
 NOTES_DELAY = 0.6  # seconds of quiet typing before notes are saved
-
-
-def current_user() -> str:
-    return os.environ.get("MLLENS_USER") or getpass.getuser()
 
 
 class QuestionScreen(AppScreen):
@@ -261,7 +255,7 @@ class QuestionScreen(AppScreen):
         answer = replace(
             base,
             answered_at=datetime.now(UTC).replace(microsecond=0),
-            answered_by=current_user(),
+            answered_by=self.mllens.participant,
             **changes,  # type: ignore[arg-type]
         )
         self.mllens.save_answer(answer)
