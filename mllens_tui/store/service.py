@@ -65,20 +65,9 @@ MILESTONE = table("milestone")
 MILESTONE_ANSWER = table("milestone_answer")
 WORKLOAD = table("workload")
 
-# The columns an answer is stored in, in both ``answer`` and ``milestone_answer``.
-ANSWER_COLUMNS = (
-    "question_id",
-    "level",
-    "choices",
-    "not_applicable",
-    "reason",
-    "target",
-    "notes",
-    "evidence",
-    "confidence",
-    "answered_by",
-    "answered_at",
-)
+# The columns an answer is stored in, in both ``answer`` and ``milestone_answer``: the
+# fields its history follows, plus who gave it and when.
+ANSWER_COLUMNS = ("question_id", *history.TRACKED_FIELDS, "answered_by", "answered_at")
 
 
 # -- conversions ------------------------------------------------------------------------------
