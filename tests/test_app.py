@@ -215,9 +215,7 @@ async def test_a_failed_save_puts_the_previous_answer_back_and_says_why(
     assert Store.open(db_url).answers("W")["MLOE-01"].level == 2
 
 
-async def test_whoever_has_the_keyboard_can_say_who_is_answering(
-    db_url: str, store: Store
-) -> None:
+async def test_whoever_has_the_keyboard_can_say_who_is_answering(db_url: str, store: Store) -> None:
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
