@@ -225,3 +225,12 @@ async def test_whoever_has_the_keyboard_can_say_who_is_answering(db_url: str, st
         await pilot.press("ctrl+a", "ctrl+k", *"Chidi", "enter", "3")
         await settle(pilot)
     assert Store.open(db_url).answers("W")["MLOE-01"].answered_by == "Chidi"
+
+
+async def test_an_answer_given_just_before_quitting_is_saved(db_url: str, store: Store) -> None:
+    store.create_workload("W", builtin_lens())
+    app = make_app(db_url=db_url, workload="W", question="MLOE-01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "ctrl+q")
+    assert Store.open(db_url).answers("W")["MLOE-01"].level == 3
