@@ -250,11 +250,6 @@ class MLLensApp(App[None]):
             order = [q.id for q in message.workload.lens.questions]
             await self.push_screen(QuestionScreen(order, order.index(message.question)))
 
-    def refresh_workload_record(self, record: WorkloadRecord) -> None:
-        if self.current is not None and self.current.record.id == record.id:
-            self.current.record = record
-            self.answer_version += 1
-
     # -- saving answers ----------------------------------------------------------------------
 
     def save_answer(self, answer: Answer) -> None:

@@ -113,16 +113,13 @@ def _weights_from_db(text: str) -> dict[str, float]:
 
 
 def _answer_values(answer: Answer) -> dict[str, Any]:
+    """An answer's row: its tracked fields as its history records them, plus who and when."""
+    values: dict[str, Any] = history.field_values(answer)
+    if values["choices"] is not None:
+        values["choices"] = _encode(values["choices"])
     return {
         "question_id": answer.question_id,
-        "level": answer.level,
-        "choices": _encode(tuple(answer.choices)) if answer.choices is not None else None,
-        "not_applicable": answer.not_applicable,
-        "reason": answer.reason.value if answer.reason is not None else None,
-        "target": answer.target,
-        "notes": answer.notes,
-        "evidence": answer.evidence,
-        "confidence": answer.confidence.value if answer.confidence is not None else None,
+        **values,
         "answered_by": answer.answered_by,
         "answered_at": _to_db(answer.answered_at) if answer.answered_at is not None else None,
     }
@@ -808,15 +805,6 @@ class Store:
             answers={r.question_id: _answer_from_row(r) for r in rows},
             milestone=MilestoneInfo(milestone.name, _from_db(milestone.created_at)),
         )
-
-    def delete_milestone(self, workload: str, name: str) -> None:
-        with self._session(write=True) as session:
-            row = self._workload_row(session, workload)
-            milestone = self._milestone_row(session, row, name)
-            session.execute(
-                delete(MILESTONE_ANSWER).where(MILESTONE_ANSWER.c.milestone_id == milestone.id)
-            )
-            session.delete(milestone)
 
     # -- history --------------------------------------------------------------------------------
 

@@ -67,11 +67,11 @@ class ExplainScreen(AppScreen):
             qs = scores.questions[q.id]
             if qs.status == "answered":
                 value = qs.value or 0.0
-                num += qs.weight * value
+                num += qs.contribution
                 den += qs.weight
                 included += 1
-                rows.append((qs.weight * value, q.id, "answered", f"{value:.2f}",
-                             f"{qs.weight:g}", f"{qs.weight * value:.2f}", q.title))  # fmt: skip
+                rows.append((qs.contribution, q.id, "answered", f"{value:.2f}",
+                             f"{qs.weight:g}", f"{qs.contribution:.2f}", q.title))  # fmt: skip
             else:
                 excluded += 1
                 why = "N/A" if qs.status == "not_applicable" else "unanswered"

@@ -120,10 +120,6 @@ class GroupedQuestionsScreen(AppScreen):
         else:
             tabs.action_previous_tab()
 
-    def select_group(self, group_id: str) -> None:
-        if not self.is_cell:
-            self.query_one(Tabs).active = group_id
-
     @on(Tabs.TabActivated)
     def tab_changed(self) -> None:
         self.fill_table()
