@@ -90,20 +90,77 @@ def test_show_table_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert total.split()[1:] == ["8", "15", "18", "34", "13", "17", "105"]
 
 
+# Each import test runs on our own fixture lens and, where ../shared/lenses/ is beside the
+# checkout (CI), on the real lens it stands in for; without that folder the latter is skipped.
+FIXTURE = "fixture_lenses"
+SHARED = "shared_lenses"
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "questions"),
+    [
+        pytest.param(FIXTURE, "experiment-tracking-lens.json", 6, id="fixture"),
+        pytest.param(SHARED, "Passport-Custom-Lens.json", 11, id="shared"),
+    ],
+)
 def test_import_user_lens_then_use_it_by_id(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared_lenses: Path
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    folder: str,
+    name: str,
+    questions: int,
 ) -> None:
-    code, out, _ = run(capsys, "lens", "import", str(shared_lenses / "Passport-Custom-Lens.json"))
+    source = str(request.getfixturevalue(folder) / name)
+    code, out, _ = run(capsys, "lens", "import", source)
     assert code == 0, out
     code, out, _ = run(capsys, "lens", "list")
     assert code == 0
     lens_id = out.splitlines()[1].split()[0]
     code, out, _ = run(capsys, "lens", "show", lens_id, "--json")
     assert code == 0
-    assert len(json.loads(out)["questions"]) == 11
+    assert len(json.loads(out)["questions"]) == questions
     # a second import of the same lens refuses without --force
-    code, _, err = run(capsys, "lens", "import", str(shared_lenses / "Passport-Custom-Lens.json"))
+    code, _, err = run(capsys, "lens", "import", source)
     assert code == 1 and "--force" in err
+
+
+def test_import_prints_each_warning_and_installs_the_lens(
+    capsys: pytest.CaptureFixture[str], fixture_lenses: Path, isolated_data: Path
+) -> None:
+    source = fixture_lenses / "model-registry-lens.json"
+    code, out, err = run(capsys, "lens", "import", str(source))
+    assert code == 0, err
+    warnings = [line for line in out.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 6
+    assert (
+        f"warning: {source}: pillars[1].questions[0].riskRules: no 'default' rule" in warnings[-1]
+    )
+    assert f"{source}: pillars[0].questions[1].title: expected a non-empty string, got NaN" in out
+    assert "Imported Model Registry Lens as lens 'model-registry-lens' (3 questions)" in out
+    installed = isolated_data / "lenses" / "model-registry-lens.toml"
+    assert installed.is_file()
+    code, out, _ = run(capsys, "lens", "show", "model-registry-lens", "--json")
+    assert code == 0
+    assert [q["id"] for q in json.loads(out)["questions"]] == [
+        "mr_ops_q1",
+        "mr_ops_q2",
+        "mr_rel_q1",
+    ]
+
+
+def test_import_of_a_broken_lens_exits_1_naming_the_key_and_installs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fixture_lenses: Path, isolated_data: Path
+) -> None:
+    document = json.loads((fixture_lenses / "feature-store-lens.json").read_text(encoding="utf-8"))
+    document["pillars"][1]["questions"][0]["riskRules"][0]["condition"] = "FSSEC1_1 && FSSEC1_9"
+    source = tmp_path / "broken.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    code, out, err = run(capsys, "lens", "import", str(source))
+    assert code == 1
+    assert f"{source}: pillars[1].questions[0].riskRules[0].condition" in err
+    assert "unknown choice 'FSSEC1_9'" in err
+    assert "Traceback" not in err and "Imported" not in out
+    assert not (isolated_data / "lenses").exists()
 
 
 def test_unknown_lens_id(capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,15 +169,26 @@ def test_unknown_lens_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no such lens file, folder or installed lens id" in err
 
 
+@pytest.mark.parametrize(
+    ("folder", "name", "question"),
+    [
+        pytest.param(FIXTURE, "feature-store-lens.json", "FSOPS1", id="fixture"),
+        pytest.param(SHARED, "custom-lens-sagemaker-flower-v1.0.json", "PERF1", id="shared"),
+    ],
+)
 def test_import_under_a_chosen_id_and_assess_against_it(
-    capsys: pytest.CaptureFixture[str], shared_lenses: Path
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    folder: str,
+    name: str,
+    question: str,
 ) -> None:
-    flower = str(shared_lenses / "custom-lens-sagemaker-flower-v1.0.json")
-    code, out, _ = run(capsys, "lens", "import", flower, "--id", "flower")
+    source = str(request.getfixturevalue(folder) / name)
+    code, out, _ = run(capsys, "lens", "import", source, "--id", "flower")
     assert code == 0 and "as lens 'flower'" in out
     code, out, _ = run(capsys, "--lens", "flower", "workload", "create", "Flower FL")
     assert code == 0
-    code, out, err = run(capsys, "answer", "Flower FL", "PERF1", "--choices", "nope")
+    code, out, err = run(capsys, "answer", "Flower FL", question, "--choices", "nope")
     assert code == 1 and "nope" in err
-    code, _, err = run(capsys, "lens", "import", flower, "--id", "bad id!")
+    code, _, err = run(capsys, "lens", "import", source, "--id", "bad id!")
     assert code == 2 and "--id" in err

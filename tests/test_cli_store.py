@@ -110,11 +110,30 @@ def test_workload_create_refuses_bad_values(
     assert json.loads(ok(capsys, "workload", "list", "--json")) == []
 
 
+@pytest.mark.parametrize(
+    ("folder", "name", "lens_id"),
+    [
+        # our own Yes/No lens, and the real one it stands in for where ../shared/ is (CI)
+        pytest.param(
+            "fixture_lenses",
+            "experiment-tracking-lens.json",
+            "experiment-tracking-lens",
+            id="fixture",
+        ),
+        pytest.param(
+            "shared_lenses", "Passport-Custom-Lens.json", "aws-passport-custom-lens", id="shared"
+        ),
+    ],
+)
 def test_workload_with_a_user_lens_and_choices(
-    capsys: pytest.CaptureFixture[str], shared_lenses: Path
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    folder: str,
+    name: str,
+    lens_id: str,
 ) -> None:
-    ok(capsys, "lens", "import", str(shared_lenses / "Passport-Custom-Lens.json"))
-    ok(capsys, "--lens", "aws-passport-custom-lens", "workload", "create", "passport")
+    ok(capsys, "lens", "import", str(request.getfixturevalue(folder) / name))
+    ok(capsys, "--lens", lens_id, "workload", "create", "passport")
     out = ok(capsys, "answer", "passport", "overview01", "--choices", "choice2,choice1")
     assert "overview01 = choices choice1, choice2" in out
     code, _, err = run(capsys, "answer", "passport", "overview01", "2")
@@ -123,6 +142,29 @@ def test_workload_with_a_user_lens_and_choices(
     assert code == 1 and "unknown choice 'choice9'" in err
     text = ok(capsys, "export", "passport")
     assert 'choices = [\n    "choice1",\n    "choice2",\n]' in text
+
+
+def test_score_a_workload_on_an_imported_lens_counts_choices_and_applies_risk_rules(
+    capsys: pytest.CaptureFixture[str], fixture_lenses: Path
+) -> None:
+    ok(capsys, "lens", "import", str(fixture_lenses / "batch-inference-lens.json"))
+    ok(capsys, "--lens", "batch-inference-lens", "workload", "create", "nightly")
+    ok(capsys, "answer", "nightly", "OPS_1", "--choices", "OPS_1_1,OPS_1_2")
+    ok(capsys, "answer", "nightly", "SEC_1", "--choices", "SEC_1_no")
+    ok(capsys, "answer", "nightly", "REL_1", "--choices", "REL_1_1,REL_1_2,REL_1_3")
+    scores = json.loads(ok(capsys, "score", "--workload", "nightly", "--json"))
+    assert scores["lens"]["id"] == "batch-inference-lens"
+    questions = scores["questions"]
+    # 2 of the 3 countable choices ("None of these" never counts); no rule but default holds
+    assert questions["OPS_1"]["value"] == pytest.approx(2 / 3)
+    assert questions["OPS_1"]["risk"] == "MEDIUM"
+    assert (questions["SEC_1"]["value"], questions["SEC_1"]["risk"]) == (0.0, "HIGH")
+    assert (questions["REL_1"]["value"], questions["REL_1"]["risk"]) == (1.0, "NONE")
+    assert questions["PERF_1"]["status"] == "unanswered"
+    overall = scores["overall"]
+    assert overall["score"] == pytest.approx((2 / 3 + 0 + 1) / 3)
+    assert (overall["answered"], overall["total"]) == (3, 6)
+    assert scores["floor"] == {"pillar": "security", "score": 0.0}
 
 
 def test_workload_delete_needs_a_yes(

@@ -281,13 +281,21 @@ def test_import_updates_answers_to_exactly_the_snapshot(store: Store, ml_lens: L
     assert len({c.revision for c in store.answer_history("w")} - revisions) == 1
 
 
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        # our own lens, and a real one where ../shared/lenses/ is beside the checkout (CI)
+        pytest.param("fixture_lenses", "experiment-tracking-lens.json", id="fixture"),
+        pytest.param("shared_lenses", "Passport-Custom-Lens.json", id="shared"),
+    ],
+)
 def test_import_refuses_a_workload_of_another_lens(
-    store: Store, ml_lens: Lens, shared_lenses: Path
+    store: Store, ml_lens: Lens, request: pytest.FixtureRequest, folder: str, name: str
 ) -> None:
     from mllens_tui.lens.aws_json import load_aws_lens
     from mllens_tui.snapshot import Snapshot
 
-    other = load_aws_lens(shared_lenses / "Passport-Custom-Lens.json")
+    other = load_aws_lens(request.getfixturevalue(folder) / name)
     store.create_workload("w", ml_lens)
     snap = Snapshot(other.id, other.version, other.content_hash, "w")
     with pytest.raises(InvalidInput) as info:
