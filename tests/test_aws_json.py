@@ -106,7 +106,7 @@ def assert_round_trip(lens: Lens, tmp_path: Path) -> None:
     assert text.count("[[questions.choices]]") == sum(len(q.choices) for q in lens.questions)
 
 
-# -- our own fixture lenses: every quirk the importer handles, on any checkout ---------------------
+# -- our own fixture lenses: every quirk the importer handles, on any checkout ----------------
 
 
 @pytest.mark.parametrize("name", list(FIXTURE_EXPECTED))
@@ -276,7 +276,7 @@ def test_feature_store_imports_without_warnings_and_registry_loads_json(
     assert load_any(fixture_lenses / FEATURE_STORE) == load_aws_lens(fixture_lenses / FEATURE_STORE)
 
 
-# -- the four real lenses, where ../shared/lenses/ is beside the checkout (CI) --------------------
+# -- the four real lenses, where ../shared/lenses/ is beside the checkout (CI) ----------------
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -437,7 +437,7 @@ def test_writer_keeps_awkward_text_exactly(tmp_path: Path) -> None:
     assert back.content_hash == lens.content_hash
 
 
-# -- broken files: refused with located problems, or imported with a warning -------------------
+# -- broken files: refused with located problems, or imported with a warning ------------------
 
 
 @pytest.fixture
