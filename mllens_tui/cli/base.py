@@ -19,13 +19,11 @@ if TYPE_CHECKING:
     from mllens_tui.snapshot import Snapshot
     from mllens_tui.store.service import Store
 
-
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_STORAGE = 3
 EXIT_INTERRUPTED = 130
-
 
 Handler = Callable[[argparse.Namespace], int]
 
