@@ -91,7 +91,8 @@ def main() -> None:
 
         import plotext
 
-        from mllens_tui.charts import draw_history, history_chart
+        from mllens_tui.charts.draw import draw_history
+        from mllens_tui.charts.specs import history_chart
         from mllens_tui.lens.registry import builtin_lens
         from mllens_tui.store.service import Store
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from mllens_tui import charts
+from mllens_tui.charts.draw import render_bars, render_history
+from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
+from mllens_tui.charts.text import heatmap_text
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, PlanItem, Scores
@@ -228,20 +230,20 @@ def report_text(
 ) -> str:
     """The terminal report: the summary, then the charts drawn as text at ``width``."""
     points = _ordered(history_points)
-    target = charts.target_score(scores)
+    target = target_score(scores)
     heading = f"{workload_name} ({milestone})" if milestone else workload_name
     # The summary's plan lines carry whole question titles; a terminal report keeps to width.
     summary = scores_text(lens, scores, workload=heading).splitlines()
     parts = ["\n".join(_clip(line, width) for line in summary)]
     if previous_scores is not None:
         parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))
-    parts.append(charts.render_bars(charts.pillar_bars(lens, scores), width, color=color))
+    parts.append(render_bars(pillar_bars(lens, scores), width, color=color))
     if lens.phases:
-        parts.append(charts.render_bars(charts.phase_bars(lens, scores), width, color=color))
-        parts.append(charts.heatmap_text(lens, scores, width))
+        parts.append(render_bars(phase_bars(lens, scores), width, color=color))
+        parts.append(heatmap_text(lens, scores, width))
     if points:
-        spec = charts.history_chart(lens, points, target=target)
-        parts.append(charts.render_history(spec, width, color=color))
+        spec = history_chart(lens, points, target=target)
+        parts.append(render_history(spec, width, color=color))
     return "\n\n".join(parts) + "\n"
 
 

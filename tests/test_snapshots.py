@@ -24,7 +24,7 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def demo_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr("mllens_tui.store.service._now", lambda: FROZEN)
+    monkeypatch.setattr("mllens_tui.store.rows._now", lambda: FROZEN)
     monkeypatch.setenv("MLLENS_USER", "ana")
     install_demo(Store.open(db_url), builtin_lens())
     return db_url

@@ -1,6 +1,6 @@
 """Storage: workloads, answers, their history and milestones, in SQLite through SQLModel.
 
-Between the shell (``app/``, ``cli.py``) and the pure core. Importing this package is cheap:
+Between the shell (``app/``, ``cli/``) and the pure core. Importing this package is cheap:
 ``Store`` and the records are loaded on first use, so ``mllens --help`` never imports
 SQLAlchemy.
 """

@@ -34,7 +34,7 @@ class ChartsScreen(AppScreen):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        from mllens_tui.charts import phase_bars, pillar_bars
+        from mllens_tui.charts.specs import phase_bars, pillar_bars
 
         workload = self.workload
         scores = self.mllens.scores()

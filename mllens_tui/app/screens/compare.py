@@ -101,7 +101,7 @@ class CompareScreen(AppScreen):
             f"Overall [b]{pct(overall.a)}[/b] ({label(self.a)}) → [b]{pct(overall.b)}[/b] "
             f"({label(self.b)}){change} · {len(comparison.questions)} questions changed"
         )
-        from mllens_tui.charts import compare_bars, target_score
+        from mllens_tui.charts.specs import compare_bars, target_score
 
         self.query_one(ComparePlot).show(
             compare_bars(
@@ -116,7 +116,7 @@ class CompareScreen(AppScreen):
         table.clear()
         # The questions that moved the scores most come first (|change in value| x weight);
         # changes that move no value (a new target, N/A) follow in lens order.
-        from mllens_tui.charts import moved_questions
+        from mllens_tui.charts.specs import moved_questions
 
         moves = moved_questions(message.lens, comparison, message.a, message.b, limit=None)
         moved = {m.question_id for m in moves}

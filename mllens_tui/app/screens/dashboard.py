@@ -12,7 +12,7 @@ from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import pct
 from mllens_tui.app.widgets.bars import Bar, ScoreBars
 from mllens_tui.app.widgets.charts import HeatmapTable
-from mllens_tui.charts import target_score
+from mllens_tui.charts.specs import target_score
 
 
 class DashboardScreen(AppScreen):
@@ -102,7 +102,7 @@ class DashboardScreen(AppScreen):
         matrix.display = bool(lens.phases)
         self.query_one("#matrix-title", Static).display = bool(lens.phases)
         if lens.phases:
-            from mllens_tui.charts import heatmap
+            from mllens_tui.charts.specs import heatmap
 
             matrix.show(heatmap(lens, scores))
 

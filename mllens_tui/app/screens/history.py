@@ -173,7 +173,7 @@ class HistoryScreen(AppScreen):
         table.focus()
 
     def draw_chart(self) -> None:
-        from mllens_tui.charts import history_chart, target_score
+        from mllens_tui.charts.specs import history_chart, target_score
 
         workload = self.workload
         scores = self.mllens.scores()

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from mllens_tui.app.text import pct
-from mllens_tui.charts import score_band
+from mllens_tui.charts.specs import score_band
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Chart widgets: the specs of ``mllens_tui.charts`` drawn with textual-plotext, and the
+"""Chart widgets: the specs of ``mllens_tui.charts.specs`` drawn with textual-plotext, and the
 pillar x phase heatmap as a DataTable.
 
 Each plot keeps its spec and redraws it (clear, draw, refresh) when the spec or its size
@@ -19,16 +19,13 @@ from textual.theme import Theme
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
-from mllens_tui.charts import (
+from mllens_tui.charts.draw import draw_bars, draw_compare, draw_history, draw_no_data
+from mllens_tui.charts.specs import (
     BarsSpec,
     CompareSpec,
     HeatCell,
     HeatmapSpec,
     HistorySpec,
-    draw_bars,
-    draw_compare,
-    draw_history,
-    draw_no_data,
     score_band,
 )
 

@@ -1,0 +1,298 @@
+"""The ``mllens`` command line: thin argparse subcommands that call the core and the store.
+
+This module is the entry point: the parser of every command, and ``main``. Each command's
+handler lives in the module of its group (``lens``, ``score``, ``workload``, ``export``,
+``milestone``, ``report``, ``open``), shared plumbing in ``base``.
+
+Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plotext.
+
+Exit codes: 0 success; 1 invalid input (a lens, snapshot or name that is wrong or unknown);
+2 usage error; 3 storage failure (database locked, corrupt, newer schema, disk full,
+read-only); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mllens_tui import __version__
+from mllens_tui.assessment import Confidence, NAReason
+from mllens_tui.cli.base import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, Handler
+
+__all__ = ["build_parser", "main"]
+
+NA_REASONS = tuple(reason.value for reason in NAReason)
+CONFIDENCES = tuple(confidence.value for confidence in Confidence)
+
+
+def _lazy(module: str, name: str) -> Handler:
+    """The handler ``name`` of ``mllens_tui.cli.<module>``, imported only when its command runs,
+    so building the parser (and so every start of the app) stays cheap."""
+
+    def handler(args: argparse.Namespace) -> int:
+        commands = importlib.import_module(f"mllens_tui.cli.{module}")
+        result: int = getattr(commands, name)(args)
+        return result
+
+    handler.__name__ = name
+    return handler
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mllens",
+        description=(
+            "Assess an ML workload against the AWS Well-Architected Machine Learning Lens. "
+            "With no command, opens the app."
+        ),
+        epilog="Exit codes: 0 ok, 1 invalid input, 2 usage, 3 storage failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"mllens-tui {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (env MLLENS_DB)")
+    parser.add_argument("--data-dir", metavar="DIR", help="data directory (env MLLENS_DATA_DIR)")
+    parser.add_argument(
+        "--lens", metavar="PATH|ID", help="lens file, folder or installed id (env MLLENS_LENS)"
+    )
+    parser.set_defaults(handler=_lazy("open", "cmd_open"))
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open the app, optionally at a workload and question")
+    p.add_argument("workload", nargs="?", help="workload name")
+    p.add_argument("--question", metavar="ID", help="open at this question")
+    p.set_defaults(handler=_lazy("open", "cmd_open"))
+
+    lens = sub.add_parser("lens", help="validate, show, list and import lenses")
+    lens_sub = lens.add_subparsers(title="lens commands", metavar="ACTION", required=True)
+    p = lens_sub.add_parser("validate", help="check a lens file or folder; exit 1 if invalid")
+    p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
+    p.set_defaults(handler=_lazy("lens", "cmd_lens_validate"))
+    p = lens_sub.add_parser("show", help="the pillar x phase table of a lens")
+    p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
+    p.add_argument("--json", action="store_true", help="print the lens as JSON")
+    p.set_defaults(handler=_lazy("lens", "cmd_lens_show"))
+    p = lens_sub.add_parser("list", help="the built-in lens and the lenses you added")
+    p.set_defaults(handler=_lazy("lens", "cmd_lens_list"))
+    p = lens_sub.add_parser(
+        "import", help="add a lens (TOML, or an AWS custom lens .json) to your lenses"
+    )
+    p.add_argument("file", help="lens .toml file or folder, or AWS custom lens .json")
+    p.add_argument("--id", help="the id to install it under (default: from its name)")
+    p.add_argument("--force", action="store_true", help="replace a lens with the same id")
+    p.set_defaults(handler=_lazy("lens", "cmd_lens_import"))
+
+    p = sub.add_parser(
+        "score",
+        help="score a snapshot: overall, floor, pillars, phases, plan",
+        description="Score a snapshot file, or a stored workload (--workload NAME), or one of "
+        "its milestones (--workload NAME --milestone NAME).",
+    )
+    p.add_argument("file", nargs="?", help="snapshot .toml file")
+    p.add_argument("--workload", metavar="NAME", help="score a stored workload instead of a file")
+    p.add_argument("--milestone", metavar="NAME", help="score this milestone of --workload")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--equal-weights", action="store_true", help="weigh every question and pillar 1")
+    p.set_defaults(handler=_lazy("score", "cmd_score"))
+    p = sub.add_parser(
+        "compare",
+        help="compare two snapshots: deltas and changed questions",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compare two states, A (earlier) and B (later): snapshot files, or the "
+        "milestones and current answers of a stored workload.",
+        epilog="""\
+A and B are taken in this order: the files given, then each --milestone of
+--workload, then the workload's current answers.
+
+  mllens compare a.toml b.toml                        two files
+  mllens compare --workload W --milestone M1 --milestone M2
+                                                      two milestones of W
+  mllens compare --workload W --milestone M1          M1 against W's current answers
+  mllens compare --workload W                         W's latest milestone against
+                                                      its current answers
+  mllens compare a.toml --workload W [--milestone M]  a file against W (or its M)
+""",
+    )
+    p.add_argument("a", nargs="?", help="the earlier snapshot .toml")
+    p.add_argument("b", nargs="?", help="the later snapshot .toml")
+    p.add_argument("--workload", metavar="NAME", help="a stored workload (see below)")
+    p.add_argument(
+        "--milestone",
+        metavar="NAME",
+        action="append",
+        help="a milestone of --workload; repeat for a second one",
+    )
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.set_defaults(handler=_lazy("score", "cmd_compare"))
+    snap = sub.add_parser("snapshot", help="check snapshot files")
+    snap_sub = snap.add_subparsers(title="snapshot commands", metavar="ACTION", required=True)
+    p = snap_sub.add_parser(
+        "validate", help="check a snapshot without scoring it; exit 1 if invalid"
+    )
+    p.add_argument("file", help="snapshot .toml file")
+    p.set_defaults(handler=_lazy("score", "cmd_snapshot_validate"))
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+def _storage_commands(sub: Any) -> None:
+    """Add the storage commands to the ``mllens`` subparsers (no database code is imported)."""
+    workload = sub.add_parser("workload", help="list, create, rename and delete workloads")
+    actions = workload.add_subparsers(title="workload commands", metavar="ACTION", required=True)
+    p = actions.add_parser("list", help="every workload with its progress")
+    p.add_argument("--json", action="store_true", help="print the workloads as JSON")
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_list"))
+    p = actions.add_parser(
+        "create", help="a new workload, assessed against the active lens (see --lens)"
+    )
+    p.add_argument("name", help="workload name (unique)")
+    p.add_argument("--description", default="", help="what the workload is")
+    p.add_argument("--environment", default="", help="production, pre-production, development, ...")
+    p.add_argument(
+        "--target", type=int, default=3, metavar="N", help="default target level (default 3)"
+    )
+    p.add_argument(
+        "--weight",
+        action="append",
+        metavar="PILLAR=W",
+        help="weigh a pillar, e.g. --weight security=2 (repeatable; default 1)",
+    )
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_create"))
+    p = actions.add_parser("rename", help="rename a workload (its milestones keep their name)")
+    p.add_argument("old", help="current name")
+    p.add_argument("new", help="new name")
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_rename"))
+    p = actions.add_parser(
+        "delete", help="delete a workload with its answers, history and milestones"
+    )
+    p.add_argument("name", help="workload name")
+    p.add_argument(
+        "--yes", action="store_true", help="do not ask (needed when not run in a terminal)"
+    )
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_delete"))
+
+    p = sub.add_parser(
+        "answer",
+        help="answer one question of a workload (saved at once, with history)",
+        description=(
+            "Answer one question: a LEVEL, --na REASON, or --choices for choice questions. "
+            "Target, notes, evidence and confidence are kept from the current answer unless "
+            "given."
+        ),
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("question", help="question id, e.g. MLOE-01")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("level", nargs="?", type=int, help="maturity level, e.g. 0 to 4")
+    what.add_argument(
+        "--na",
+        choices=NA_REASONS,
+        metavar="REASON",
+        help=f"not applicable, because: {' | '.join(NA_REASONS)}",
+    )
+    what.add_argument("--choices", metavar="A,B", help="the selected choice ids, comma separated")
+    p.add_argument("--target", type=int, metavar="N", help="target level for this question")
+    p.add_argument("--notes", help="notes (replaces the current notes)")
+    p.add_argument("--evidence", help="where the evidence is (links, documents)")
+    p.add_argument("--confidence", choices=CONFIDENCES, help="how well the answer is backed")
+    p.add_argument("--by", metavar="NAME", help="who gives this answer")
+    p.set_defaults(handler=_lazy("workload", "cmd_answer"))
+
+    p = sub.add_parser("export", help="write a workload (or a milestone) as a snapshot file")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--milestone", metavar="NAME", help="export this milestone instead")
+    p.set_defaults(handler=_lazy("export", "cmd_export"))
+
+    p = sub.add_parser(
+        "import", help="create or update a workload from a snapshot file, or add a milestone"
+    )
+    p.add_argument("file", help="snapshot .toml file")
+    p.add_argument(
+        "--workload", metavar="NAME", help="import into this workload (default: the file's)"
+    )
+    p.add_argument(
+        "--as-milestone",
+        action="store_true",
+        help="store the snapshot as a milestone of the workload, leaving its answers alone",
+    )
+    p.set_defaults(handler=_lazy("export", "cmd_import"))
+
+    p = sub.add_parser(
+        "report",
+        help="a report of a workload: charts in the terminal, Markdown or JSON",
+        description="Report a workload (or one milestone): text with charts for a terminal, "
+        "Markdown for stakeholders, or JSON (the scores plus the history series).",
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--milestone", metavar="NAME", help="report this milestone")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--width", type=int, help="chart width (default: the terminal's)")
+    p.set_defaults(handler=_lazy("report", "cmd_report"))
+    p = sub.add_parser("demo", help="create a demo workload with three reviews to explore")
+    p.add_argument("--name", default="Fraud scoring (demo)", help="name of the demo workload")
+    p.set_defaults(handler=_lazy("workload", "cmd_demo"))
+
+    milestone = sub.add_parser("milestone", help="save, list and show milestones")
+    actions = milestone.add_subparsers(title="milestone commands", metavar="ACTION", required=True)
+    p = actions.add_parser("create", help="freeze the current answers under a name")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("name", help="milestone name, e.g. 2026-Q4 review")
+    p.set_defaults(handler=_lazy("milestone", "cmd_milestone_create"))
+    p = actions.add_parser("list", help="the milestones of a workload, oldest first")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--json", action="store_true", help="print the milestones as JSON")
+    p.set_defaults(handler=_lazy("milestone", "cmd_milestone_list"))
+    p = actions.add_parser("show", help="the scores of one milestone")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("name", help="milestone name")
+    p.add_argument("--json", action="store_true", help="print the milestone's scores as JSON")
+    p.set_defaults(handler=_lazy("milestone", "cmd_milestone_show"))
+
+    p = sub.add_parser(
+        "history",
+        help="score over time (milestones and answer changes), or one question's changes",
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("question", nargs="?", help="show every change to this question instead")
+    p.add_argument("--json", action="store_true", help="print the history as JSON")
+    p.set_defaults(handler=_lazy("milestone", "cmd_history"))
+
+
+# Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["MLLENS_DATA_DIR"] = args.data_dir
+    from mllens_tui.problems import InputError
+    from mllens_tui.store.errors import StoreError
+
+    try:
+        return int(args.handler(args))
+    except InputError as exc:
+        sys.stderr.write(f"mllens: {exc.report()}\n")
+        return EXIT_INVALID
+    except StoreError as exc:
+        sys.stderr.write(f"mllens: {exc.message}\n")
+        return exc.exit_code
+    except CliError as exc:
+        sys.stderr.write(f"mllens: {exc}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("mllens: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

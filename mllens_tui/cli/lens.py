@@ -1,0 +1,170 @@
+"""``mllens lens validate | show | list | import``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mllens_tui.cli.base import EXIT_OK, EXIT_USAGE, CliError, _lens, _out, _print_json
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+
+
+def _read_lens_file(path: Path) -> Lens:
+    """A lens file or folder; an AWS custom lens (.json) prints the importer's warnings."""
+    from mllens_tui.lens.registry import load_any
+
+    if path.suffix.lower() != ".json":
+        return load_any(path)
+    from mllens_tui.lens.aws_json import read_aws_lens
+
+    imported = read_aws_lens(path)
+    for warning in imported.warnings:
+        _out(f"warning: {warning}")
+    return imported.lens
+
+
+def cmd_lens_validate(args: argparse.Namespace) -> int:
+    from mllens_tui.lens.registry import resolve_lens
+
+    path = Path(args.path) if args.path else None
+    if path is not None and (path.exists() or path.suffix.lower() == ".json"):
+        lens = _read_lens_file(path)
+    else:
+        lens = resolve_lens(args.path or getattr(args, "lens", None))
+    _out(
+        f"{lens.name} ({lens.id} {lens.version}) is valid: {len(lens.pillars)} pillars, "
+        f"{len(lens.phases)} phases, {len(lens.questions)} questions"
+    )
+    _out(f"content hash: {lens.content_hash}")
+    return EXIT_OK
+
+
+def lens_summary(lens: Lens) -> dict[str, Any]:
+    """The ``mllens lens show --json`` document, in lens order."""
+    return {
+        "id": lens.id,
+        "name": lens.name,
+        "version": lens.version,
+        "content_hash": lens.content_hash,
+        "pillars": [{"id": p.id, "name": p.name} for p in lens.pillars],
+        "phases": [{"id": p.id, "name": p.name} for p in lens.phases],
+        "levels": [
+            {"level": lv.level, "name": lv.name, "value": lv.value, "risk": lv.risk.value}
+            for lv in lens.levels
+        ],
+        "questions": [
+            {
+                "id": q.id,
+                "title": q.title,
+                "pillar": q.pillar,
+                "phase": q.phase,
+                "weight": q.weight,
+                "levels": list(q.levels),
+            }
+            for q in lens.questions
+        ],
+    }
+
+
+def lens_table(lens: Lens) -> str:
+    """A pillar x phase table of question counts, as plain text."""
+    if not lens.phases:
+        rows = [(p.name, str(len(lens.questions_in(pillar=p.id)))) for p in lens.pillars]
+        width = max(len(r[0]) for r in rows)
+        lines = [f"{'Pillar':<{width}}  Questions"]
+        lines += [f"{name:<{width}}  {count:>9}" for name, count in rows]
+        lines.append(f"{'Total':<{width}}  {len(lens.questions):>9}")
+        return "\n".join(lines)
+    heads = [ph.label for ph in lens.phases]
+    width = max(len("Total"), *(len(p.name) for p in lens.pillars))
+    cols = [max(len(h), 4) for h in heads]
+    lines = [
+        f"{'Pillar':<{width}}  "
+        + "  ".join(f"{h:>{c}}" for h, c in zip(heads, cols, strict=True))
+        + "  Total"
+    ]
+    for pillar in lens.pillars:
+        counts = [len(lens.questions_in(pillar.id, ph.id)) for ph in lens.phases]
+        lines.append(
+            f"{pillar.name:<{width}}  "
+            + "  ".join(f"{n:>{c}}" for n, c in zip(counts, cols, strict=True))
+            + f"  {sum(counts):>5}"
+        )
+    totals = [len(lens.questions_in(phase=ph.id)) for ph in lens.phases]
+    lines.append(
+        f"{'Total':<{width}}  "
+        + "  ".join(f"{n:>{c}}" for n, c in zip(totals, cols, strict=True))
+        + f"  {len(lens.questions):>5}"
+    )
+    lines.append("")
+    lines.append("Phases: " + "; ".join(f"{ph.label} = {ph.name}" for ph in lens.phases))
+    return "\n".join(lines)
+
+
+def cmd_lens_show(args: argparse.Namespace) -> int:
+    lens = _lens(args, args.path)
+    if args.json:
+        _print_json(lens_summary(lens))
+        return EXIT_OK
+    _out(f"{lens.name}  ({lens.id} {lens.version})")
+    _out(f"content hash: {lens.content_hash}")
+    _out()
+    _out(lens_table(lens))
+    if lens.levels:
+        _out()
+        _out(
+            "Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk.value})" for lv in lens.levels)
+        )
+    return EXIT_OK
+
+
+def cmd_lens_list(args: argparse.Namespace) -> int:
+    from mllens_tui import paths
+    from mllens_tui.lens.registry import builtin_lens, installed_lens_paths, load_path
+    from mllens_tui.problems import InputError
+
+    lens = builtin_lens()
+    _out(f"{lens.id:<32} {lens.version:<10} {len(lens.questions):>4} questions  (built in)")
+    for path in installed_lens_paths():
+        try:
+            user = load_path(path)
+        except InputError as exc:
+            count = len(exc.problems)
+            _out(f"{path.name:<32} INVALID: {count} problems (mllens lens validate {path})")
+            continue
+        _out(f"{user.id:<32} {user.version:<10} {len(user.questions):>4} questions  {path}")
+    _out()
+    _out(f"User lenses live in {paths.user_lenses_dir()}")
+    return EXIT_OK
+
+
+def cmd_lens_import(args: argparse.Namespace) -> int:
+    from mllens_tui import paths
+    from mllens_tui.lens.registry import BUILTIN_LENS_ID
+    from mllens_tui.lens.writer import lens_to_toml
+
+    source = Path(args.file)
+    lens = _read_lens_file(source)
+    if args.id:
+        from dataclasses import replace
+
+        from mllens_tui.lens.loader import ID_PATTERN, content_hash
+
+        if not ID_PATTERN.match(args.id):
+            raise CliError(f"--id {args.id!r}: use letters, digits, '-', '_' or '.'", EXIT_USAGE)
+        lens = replace(lens, id=args.id)
+        lens = replace(lens, content_hash=content_hash(lens))
+    if lens.id == BUILTIN_LENS_ID:
+        raise CliError(f"{source}: the id {lens.id!r} belongs to the built-in lens; choose another")
+    target = paths.user_lenses_dir() / f"{lens.id}.toml"
+    if target.exists() and not args.force:
+        raise CliError(f"{target} already exists; use --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    from mllens_tui.files import write_atomic
+
+    write_atomic(target, lens_to_toml(lens))
+    _out(f"Imported {lens.name} as lens {lens.id!r} ({len(lens.questions)} questions) -> {target}")
+    return EXIT_OK

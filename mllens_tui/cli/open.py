@@ -1,0 +1,45 @@
+"""``mllens open`` (and ``mllens`` alone): the Textual app, built with ``make_app``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from mllens_tui.cli.base import EXIT_USAGE, CliError, _lens, lens_lookup
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from mllens_tui.app import make_app
+
+    # The built-in lens is loaded by the app after its first screen; a lens named with
+    # --lens or MLLENS_LENS is loaded now, so that a broken one fails before the app starts.
+    chosen = getattr(args, "lens", None) or os.environ.get("MLLENS_LENS")
+    workload = getattr(args, "workload", None)
+    question = getattr(args, "question", None)
+    if question and not workload:
+        raise CliError(
+            "--question needs a workload: mllens open WORKLOAD --question ID", EXIT_USAGE
+        )
+    if workload:
+        _check_open_target(args, workload, question)
+    app = make_app(
+        db_url=args.db,
+        lens=_lens(args) if chosen else None,
+        workload=workload,
+        question=question,
+    )
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _check_open_target(args: argparse.Namespace, workload: str, question: str | None) -> None:
+    """Refuse an unknown workload or question id here, with exit 1, not inside the app."""
+    from mllens_tui.store.service import Store
+
+    with Store.open(args.db) as store:
+        record = store.get_workload(workload)
+    if question is None:
+        return
+    lens = lens_lookup(args)(record.lens_id)
+    if lens is not None and lens.question(question) is None:
+        raise CliError(f"unknown question id {question!r} in lens {lens.id!r}")

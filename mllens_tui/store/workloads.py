@@ -1,0 +1,215 @@
+"""The workloads: list, create, update, rename and delete, with their answer and milestone
+counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import case, delete, func, select
+from sqlmodel import Session
+
+from mllens_tui.assessment import Profile
+from mllens_tui.lens.model import Lens
+from mllens_tui.store import rows
+from mllens_tui.store.errors import (
+    AlreadyExists,
+    NotFound,
+)
+from mllens_tui.store.records import WorkloadRecord
+from mllens_tui.store.rows import (
+    ANSWER,
+    CHANGE,
+    MILESTONE,
+    MILESTONE_ANSWER,
+    WORKLOAD,
+    _check_name,
+    _check_target,
+    _check_weights,
+    _from_db,
+    _to_db,
+    _weights_from_db,
+    _weights_to_db,
+)
+from mllens_tui.store.session import StoreBase
+from mllens_tui.store.tables import WorkloadRow
+
+
+class WorkloadStore(StoreBase):
+    """Workloads: the part of ``Store`` that every other part finds its workload with."""
+
+    def _workload_row(self, session: Session, name: str) -> WorkloadRow:
+        row = session.scalars(select(WorkloadRow).where(WORKLOAD.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"no workload named {name!r} (see: mllens workload list)")
+        return row
+
+    def _counts(
+        self, session: Session, workload_id: int | None = None
+    ) -> dict[int, tuple[int, int, int]]:
+        """(answered, N/A, milestones) per workload id, for one workload or for all."""
+        answered = ANSWER.c.level.isnot(None) | ANSWER.c.choices.isnot(None)
+        answers = select(
+            ANSWER.c.workload_id,
+            func.count(case((answered, 1))),
+            func.count(case((ANSWER.c.not_applicable.is_(True), 1))),
+        ).group_by(ANSWER.c.workload_id)
+        milestones = select(MILESTONE.c.workload_id, func.count()).group_by(MILESTONE.c.workload_id)
+        if workload_id is not None:
+            answers = answers.where(ANSWER.c.workload_id == workload_id)
+            milestones = milestones.where(MILESTONE.c.workload_id == workload_id)
+        out: dict[int, list[int]] = {}
+        for wid, n_answered, n_na in session.execute(answers):
+            out.setdefault(wid, [0, 0, 0])[:2] = [n_answered, n_na]
+        for wid, n_milestones in session.execute(milestones):
+            out.setdefault(wid, [0, 0, 0])[2] = n_milestones
+        return {wid: (c[0], c[1], c[2]) for wid, c in out.items()}
+
+    def _record(
+        self, session: Session, row: WorkloadRow, counts: tuple[int, int, int] | None = None
+    ) -> WorkloadRecord:
+        assert row.id is not None
+        if counts is None:
+            counts = self._counts(session, row.id).get(row.id, (0, 0, 0))
+        return WorkloadRecord(
+            id=row.id,
+            name=row.name,
+            description=row.description,
+            environment=row.environment,
+            lens_id=row.lens_id,
+            lens_hash=row.lens_hash,
+            default_target=row.default_target,
+            pillar_weights=_weights_from_db(row.pillar_weights),
+            created_at=_from_db(row.created_at),
+            updated_at=_from_db(row.updated_at),
+            answered_count=counts[0],
+            lens_version=row.lens_version,
+            not_applicable_count=counts[1],
+            milestone_count=counts[2],
+        )
+
+    def list_workloads(self) -> list[WorkloadRecord]:
+        """Every workload, by name."""
+        with self._session(write=False) as session:
+            rows = session.scalars(select(WorkloadRow).order_by(WORKLOAD.c.name)).all()
+            counts = self._counts(session)
+            return [self._record(session, row, counts.get(row.id or 0, (0, 0, 0))) for row in rows]
+
+    def get_workload(self, name: str) -> WorkloadRecord:
+        with self._session(write=False) as session:
+            return self._record(session, self._workload_row(session, name))
+
+    def create_workload(
+        self,
+        name: str,
+        lens: Lens,
+        *,
+        description: str = "",
+        environment: str = "",
+        default_target: int = 3,
+        pillar_weights: Mapping[str, float] | None = None,
+    ) -> WorkloadRecord:
+        """A new workload assessed against ``lens``. Raises AlreadyExists."""
+        _check_name(name, "workload")
+        target = _check_target(default_target, lens)
+        weights = _check_weights(pillar_weights or {}, lens)
+        with self._session(write=True) as session:
+            row = self._new_workload(
+                session,
+                name,
+                lens_id=lens.id,
+                lens_version=lens.version,
+                lens_hash=lens.content_hash,
+                description=description,
+                environment=environment,
+                profile=Profile(target, weights),
+            )
+            return self._record(session, row)
+
+    def _new_workload(
+        self,
+        session: Session,
+        name: str,
+        *,
+        lens_id: str,
+        lens_version: str,
+        lens_hash: str,
+        description: str,
+        environment: str,
+        profile: Profile,
+    ) -> WorkloadRow:
+        exists = session.scalars(select(WORKLOAD.c.id).where(WORKLOAD.c.name == name)).first()
+        if exists is not None:
+            raise AlreadyExists(f"a workload named {name!r} exists already; choose another name")
+        now = _to_db(rows._now())
+        row = WorkloadRow(
+            name=name,
+            description=description,
+            environment=environment,
+            lens_id=lens_id,
+            lens_version=lens_version,
+            lens_hash=lens_hash,
+            default_target=profile.default_target,
+            pillar_weights=_weights_to_db(profile.pillar_weights),
+            revision=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    def update_workload(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        environment: str | None = None,
+        default_target: int | None = None,
+        pillar_weights: Mapping[str, float] | None = None,
+    ) -> WorkloadRecord:
+        """Change what is given; ``None`` leaves a field as it is."""
+        target = _check_target(default_target, None) if default_target is not None else None
+        weights = _check_weights(pillar_weights, None) if pillar_weights is not None else None
+        with self._session(write=True) as session:
+            row = self._workload_row(session, name)
+            if description is not None:
+                row.description = description
+            if environment is not None:
+                row.environment = environment
+            if target is not None:
+                row.default_target = target
+            if weights is not None:
+                row.pillar_weights = _weights_to_db(weights)
+            row.updated_at = _to_db(rows._now())
+            session.flush()
+            return self._record(session, row)
+
+    def rename_workload(self, old: str, new: str) -> WorkloadRecord:
+        """Rename; milestones keep the name they were frozen with."""
+        _check_name(new, "workload")
+        with self._session(write=True) as session:
+            row = self._workload_row(session, old)
+            if new != old:
+                taken = session.scalars(select(WORKLOAD.c.id).where(WORKLOAD.c.name == new))
+                if taken.first() is not None:
+                    raise AlreadyExists(
+                        f"a workload named {new!r} exists already; choose another name"
+                    )
+                row.name = new
+                row.updated_at = _to_db(rows._now())
+                session.flush()
+            return self._record(session, row)
+
+    def delete_workload(self, name: str) -> None:
+        """Delete a workload with its answers, history and milestones."""
+        with self._session(write=True) as session:
+            row = self._workload_row(session, name)
+            for child in (MILESTONE_ANSWER, MILESTONE, CHANGE, ANSWER):
+                # ON DELETE CASCADE does this too; explicit deletes also hold where a backend
+                # does not enforce foreign keys.
+                if child is MILESTONE_ANSWER:
+                    ids = select(MILESTONE.c.id).where(MILESTONE.c.workload_id == row.id)
+                    session.execute(delete(child).where(child.c.milestone_id.in_(ids)))
+                else:
+                    session.execute(delete(child).where(child.c.workload_id == row.id))
+            session.delete(row)
