@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from mllens_tui import __version__
 from mllens_tui.assessment import Confidence, NAReason
-from mllens_tui.cli.base import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, Handler
+from mllens_tui.cli.base import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, Handler, _err
 
 __all__ = ["build_parser", "main"]
 
@@ -283,16 +282,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except InputError as exc:
-        sys.stderr.write(f"mllens: {exc.report()}\n")
+        _err(f"mllens: {exc.report()}")
         return EXIT_INVALID
     except StoreError as exc:
-        sys.stderr.write(f"mllens: {exc.message}\n")
+        _err(f"mllens: {exc.message}")
         return exc.exit_code
     except CliError as exc:
-        sys.stderr.write(f"mllens: {exc}\n")
+        _err(f"mllens: {exc}")
         return exc.code
     except KeyboardInterrupt:
-        sys.stderr.write("mllens: interrupted\n")
+        _err("mllens: interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK

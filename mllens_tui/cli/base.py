@@ -40,7 +40,17 @@ class CliError(Exception):
 
 
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """A line for people on standard output, control characters made visible."""
+    from mllens_tui.formatting import printable
+
+    sys.stdout.write(printable(text) + "\n")
+
+
+def _err(text: str) -> None:
+    """A line for people on standard error, control characters made visible."""
+    from mllens_tui.formatting import printable
+
+    sys.stderr.write(printable(text) + "\n")
 
 
 def _print_json(data: Any) -> None:
@@ -107,9 +117,9 @@ def _lens_for(args: argparse.Namespace, lens_id: str, workload: str) -> Lens:
 
 def _lens_note(lens: Lens, lens_hash: str, what: str) -> None:
     if lens_hash and lens_hash != lens.content_hash:
-        sys.stderr.write(
+        _err(
             f"note: {what} was answered against other content of lens {lens.id!r}; "
-            f"using the installed {lens.version}\n"
+            f"using the installed {lens.version}"
         )
 
 

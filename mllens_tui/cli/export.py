@@ -10,6 +10,7 @@ from mllens_tui.cli.base import (
     EXIT_OK,
     EXIT_STORAGE,
     CliError,
+    _err,
     _lens_for,
     _lens_note,
     _out,
@@ -64,9 +65,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if snapshot.milestone is not None:
-        sys.stderr.write(
+        _err(
             f"note: {args.file} is milestone {snapshot.milestone.name!r}; its answers are now "
-            f"the current answers of {name!r} (use --as-milestone to keep it as a milestone)\n"
+            f"the current answers of {name!r} (use --as-milestone to keep it as a milestone)"
         )
     _out(
         f"Imported {args.file} into workload {record.name!r}: {record.answered_count} answered, "

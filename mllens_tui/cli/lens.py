@@ -142,26 +142,42 @@ def cmd_lens_list(args: argparse.Namespace) -> int:
 
 
 def cmd_lens_import(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from mllens_tui import paths
+    from mllens_tui.lens.loader import ID_PATTERN, content_hash
     from mllens_tui.lens.registry import BUILTIN_LENS_ID
     from mllens_tui.lens.writer import lens_to_toml
 
+    if args.id is not None and not ID_PATTERN.fullmatch(args.id):
+        raise CliError(
+            f"--id {args.id!r}: an id is 1 to 128 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
+            EXIT_USAGE,
+        )
     source = Path(args.file)
     lens = _read_lens_file(source)
-    if args.id:
-        from dataclasses import replace
-
-        from mllens_tui.lens.loader import ID_PATTERN, content_hash
-
-        if not ID_PATTERN.match(args.id):
-            raise CliError(f"--id {args.id!r}: use letters, digits, '-', '_' or '.'", EXIT_USAGE)
+    if args.id is not None:
         lens = replace(lens, id=args.id)
         lens = replace(lens, content_hash=content_hash(lens))
     if lens.id == BUILTIN_LENS_ID:
-        raise CliError(f"{source}: the id {lens.id!r} belongs to the built-in lens; choose another")
-    target = paths.user_lenses_dir() / f"{lens.id}.toml"
+        raise CliError(
+            f"{source}: the id {lens.id!r} belongs to the built-in lens; "
+            f"choose another with --id, e.g. --id {lens.id}-custom"
+        )
+    lenses = paths.user_lenses_dir()
+    target = lenses / f"{lens.id}.toml"
     if target.exists() and not args.force:
-        raise CliError(f"{target} already exists; use --force to replace it")
+        free = next(
+            f"{lens.id}-{n}"
+            for n in range(2, 10_000)
+            if not (lenses / f"{lens.id}-{n}.toml").exists()
+        )
+        raise CliError(
+            f"{source}: a lens with the id {lens.id!r} is already installed ({target}). "
+            f"To keep both, import this one under another id: mllens lens import {source} "
+            f"--id {free}. To replace the installed lens, add --force."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     from mllens_tui.files import write_atomic
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from mllens_tui.cli.base import EXIT_OK, EXIT_STORAGE, CliError, _store
+from mllens_tui.cli.base import EXIT_OK, EXIT_STORAGE, CliError, _err, _store
 from mllens_tui.cli.score import stored_state
 
 
@@ -15,6 +15,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import shutil
 
     from mllens_tui.files import write_atomic
+    from mllens_tui.formatting import printable
     from mllens_tui.history import HistoryPoint
     from mllens_tui.report import report_json, report_markdown, report_text
     from mllens_tui.scoring import score
@@ -55,6 +56,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         width = args.width or shutil.get_terminal_size((80, 24)).columns
         text = report_text(**common, previous_label=label, width=max(40, width))
+    if args.format != "json":
+        # A name or note with an escape sequence must not reach the terminal, nor a file that
+        # someone will `cat`; JSON stays exact (its encoder escapes control characters).
+        text = printable(text)
     if not text.endswith("\n"):
         text += "\n"
     if args.output:
@@ -64,7 +69,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise CliError(
                 f"cannot write {args.output}: {exc.strerror or exc}", EXIT_STORAGE
             ) from exc
-        sys.stderr.write(f"Wrote {args.format} report to {args.output}\n")
+        _err(f"Wrote {args.format} report to {args.output}")
     else:
         sys.stdout.write(text)
     return EXIT_OK

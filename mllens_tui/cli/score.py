@@ -4,7 +4,6 @@ are snapshot files, or a stored workload's current answers or milestones."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, NamedTuple
 
 from mllens_tui.cli.base import (
@@ -12,6 +11,7 @@ from mllens_tui.cli.base import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    _err,
     _lens_for,
     _out,
     _print_json,
@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 
 def _hash_note(snapshot: Snapshot, lens: Lens, source: str) -> None:
     if snapshot.content_hash and snapshot.content_hash != lens.content_hash:
-        sys.stderr.write(
+        _err(
             f"note: {source} was written against other content of lens {lens.id!r} "
             f"({snapshot.lens_version or 'unknown version'}); scoring with the installed "
-            f"{lens.version}\n"
+            f"{lens.version}"
         )
 
 

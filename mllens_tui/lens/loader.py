@@ -19,7 +19,8 @@ from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, 
 from mllens_tui.problems import Collector, InputError, Problem
 
 HEADER_FILE = "lens.toml"
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+# \Z, not $: "$" also matches before a final newline, which would let "id\n" through.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
 RISKS = {r.value for r in Risk}
 AWS_RISKS = {"HIGH", "MEDIUM", "LOW"}
 
