@@ -210,7 +210,7 @@ def cmd_lens_import(args: argparse.Namespace) -> int:
     target = paths.user_lenses_dir() / f"{lens.id}.toml"
     if target.exists() and not args.force:
         raise CliError(f"{target} already exists; use --force to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    paths.make_private_dirs(target.parent)
     from mllens_tui.files import write_atomic
 
     write_atomic(target, lens_to_toml(lens))
