@@ -688,9 +688,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         how = "copied whole (VACUUM INTO)" if result.whole else "salvaged what was readable"
         _out(f"Recovered {how} into {result.target} (mode 0600):")
         for table, count in result.copied.items():
-            lost = result.unreadable.get(table, 0)
             orphans = result.orphans.get(table, 0)
-            extra = f", {lost} unreadable row ids" if lost else ""
+            extra = ", part of the table could not be read" if table in result.unreadable else ""
             extra += f", {orphans} left out (their parent was lost)" if orphans else ""
             _out(f"  {table:<17} {count:>7} rows{extra}")
         if not result.whole:

@@ -66,12 +66,12 @@ class Examination:
 
 @dataclass
 class Recovery:
-    """What ``recover`` copied: rows per table, rows it could not read, rows left out."""
+    """What ``recover`` copied: rows per table, tables with unreadable parts, rows left out."""
 
     target: Path
     whole: bool
     copied: dict[str, int] = field(default_factory=dict)
-    unreadable: dict[str, int] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
     orphans: dict[str, int] = field(default_factory=dict)
 
 
@@ -106,11 +106,7 @@ def examine(url: str) -> Examination:
     path = database_file(url)
     conn = _read_only(path)
     try:
-        try:
-            rows = conn.execute(f"PRAGMA integrity_check({MAX_FINDINGS})").fetchall()
-            findings = _findings(rows)
-        except sqlite3.DatabaseError as exc:  # page 1 or the schema itself cannot be read
-            findings = (str(exc),)
+        findings = _check(conn, MAX_FINDINGS)
         try:
             version = conn.execute(f"SELECT max(version) FROM {migrations.VERSION_TABLE}")
             value = version.fetchone()[0]
@@ -131,10 +127,25 @@ def examine(url: str) -> Examination:
     )
 
 
-def _findings(rows: list[tuple[object, ...]]) -> tuple[str, ...]:
-    """The lines of an integrity report, without "ok" and SQLite's "*** in database" heads."""
-    lines = (line for row in rows for line in str(row[0]).splitlines())
-    return tuple(line for line in lines if line != "ok" and not line.startswith("***"))
+def _check(conn: sqlite3.Connection, limit: int) -> tuple[str, ...]:
+    """The findings of ``PRAGMA integrity_check``, without "ok" and SQLite's "*** in database
+    main ***" heads.
+
+    Past a page it cannot parse, the check fails as a whole ("malformed") when asked for more
+    than one finding; asked for one, it names the page. So a failure is followed by a second
+    check for the first finding.
+    """
+    lines: list[str] = []
+    try:
+        cursor = conn.execute(f"PRAGMA integrity_check({limit})")
+        for row in iter(cursor.fetchone, None):
+            lines.extend(str(row[0]).splitlines())
+    except sqlite3.DatabaseError as exc:
+        if limit > 1 and not lines:
+            lines.extend(_check(conn, 1))
+        lines.append(str(exc))
+    found = (line for line in lines if line != "ok" and not line.startswith("***"))
+    return tuple(dict.fromkeys(found))
 
 
 def _new_file(target: Path) -> None:
@@ -199,9 +210,10 @@ def _salvage(path: Path, target: Path) -> Recovery:
         out.execute("BEGIN IMMEDIATE")
         for table in TABLES:
             columns = [r[1] for r in out.execute(f"PRAGMA table_info({table})")]
-            copied, unreadable = _copy_table(source, out, table, columns)
+            copied, whole = _copy_table(source, out, table, columns)
             result.copied[table] = copied
-            result.unreadable[table] = unreadable
+            if not whole:
+                result.unreadable.add(table)
         for table, column, parent in PARENTS:
             dropped = out.execute(
                 f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM {parent})"
@@ -225,17 +237,19 @@ def _copy_table(
     """Copy ``table`` by rowid ranges, then row by row inside a range that fails to read.
 
     A damaged leaf page loses only its own rows: other ranges are reached through the intact
-    interior pages. Returns (rows copied, rowids that could not be read).
+    interior pages. Returns the rows copied and whether every range could be read.
     """
+    whole = True
     try:
         high = source.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
     except sqlite3.DatabaseError:
         # The right-most page is damaged: bound the scan by what the file could hold.
         high = source.execute("PRAGMA page_count").fetchone()[0] * 200
+        whole = False
     names = ", ".join(columns)
     query = f"SELECT {names} FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid"
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
-    copied = unreadable = 0
+    copied = 0
     for low in range(1, high + 1, CHUNK):
         try:
             rows = _rows(source, query, low, min(high, low + CHUNK - 1))
@@ -245,10 +259,10 @@ def _copy_table(
                 try:
                     rows.extend(_rows(source, query, rowid, rowid))
                 except sqlite3.DatabaseError:
-                    unreadable += 1
+                    whole = False
         out.executemany(insert, rows)
         copied += len(rows)
-    return copied, unreadable
+    return copied, whole
 
 
 def describe_mode(mode: int) -> str:
