@@ -8,12 +8,14 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
 
 from mllens_tui.cli import main
 from mllens_tui.demo import DEMO_NAME
+from mllens_tui.lens.model import Lens
 
 DEMO = "Fraud scoring (demo)"
 
@@ -270,3 +272,34 @@ def test_the_data_directory_is_private_whichever_command_makes_it(
     monkeypatch.setenv("MLLENS_DATA_DIR", str(second))
     ok(capsys, "workload", "create", "w")
     assert mode(second) == 0o700 and mode(second / "mllens.db") == 0o600
+
+
+# -- a writer that lost the race for the lock -------------------------------------------------
+
+
+def test_a_write_that_timed_out_on_the_lock_is_tried_again(db_url: str, ml_lens: Lens) -> None:
+    from mllens_tui.assessment import Answer
+    from mllens_tui.store import Store
+
+    path = Path(db_url.removeprefix("sqlite:///"))
+    with Store.open(db_url) as store:
+        store.create_workload("w", ml_lens)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    timeouts: list[str] = []
+
+    def release(context: Any) -> None:
+        # The first BEGIN IMMEDIATE gave up waiting: the other writer finishes now.
+        timeouts.append(str(context.original_exception))
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+
+    event.listen(Engine, "handle_error", release)
+    try:
+        with Store.open(db_url, busy_timeout=0.05) as store:
+            store.set_answer("w", Answer("MLOE-01", level=3))
+            assert store.answers("w")["MLOE-01"].level == 3
+    finally:
+        event.remove(Engine, "handle_error", release)
+        holder.close()
+    assert timeouts and "locked" in timeouts[0]
