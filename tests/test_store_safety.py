@@ -147,6 +147,10 @@ def test_a_write_into_a_damaged_database_is_refused_and_changes_nothing(
     code, out, err = run(capsys, "answer", DEMO, "MLOE-01", "2")
     assert code == 3, err
     assert f"{damaged} is damaged" in err and "mllens doctor" in err and "backup" in err
+    backup = damaged.with_name("mllens.db.v0-20261201T000000Z.bak")
+    backup.write_bytes(b"")
+    code, _, err = run(capsys, "answer", DEMO, "MLOE-01", "2")
+    assert code == 3 and f"restore the latest backup ({backup})" in err
     assert "Saved" not in out and "Traceback" not in err
     assert damaged.read_bytes() == before
     # Reads are refused too: nothing stale is shown as if it were whole.
@@ -187,6 +191,9 @@ def test_doctor_on_a_whole_database(capsys: pytest.CaptureFixture[str], tmp_path
     ok(capsys, "demo", "--name", DEMO)
     out = ok(capsys, "doctor")
     assert "Check     ok" in out and "Backup    none" in out
+    backup = tmp_path / "data" / "mllens.db.v0-20261201T000000Z.bak"
+    backup.write_bytes(b"")
+    assert f"Backup    {backup} (" in ok(capsys, "doctor")
     copy = tmp_path / "copy.db"
     assert "VACUUM INTO" in ok(capsys, "doctor", "--recover", str(copy))
     milestones = ok(capsys, "--db", f"sqlite:///{copy}", "milestone", "list", DEMO)

@@ -279,11 +279,16 @@ def open_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Da
             version = migrations.read_version(conn)
             damage = quick_check(conn) if path is not None and version > 0 else None
         if damage is not None:
+            assert path is not None
+            from mllens_tui.store.doctor import backups
+
+            copies = backups(real)
+            backup_hint = f"{copies[-1]}" if copies else "none yet; *.bak beside the file"
             raise DatabaseCorrupt(
                 f"{where} is damaged: {damage}. Nothing was read or written. Run `mllens "
                 f"doctor` for the details and a way out: `mllens doctor --recover NEW.db` "
                 f"copies what is readable to a new file, or restore the latest backup "
-                f"(*.bak beside the file)."
+                f"({backup_hint})."
             )
         latest = migrations.latest_version()
         if version > latest:
