@@ -126,9 +126,9 @@ def demo_snapshots(lens: Lens, name: str = DEMO_NAME) -> tuple[list[Snapshot], S
 
 def install_demo(store: Any, lens: Lens, name: str = DEMO_NAME) -> None:
     """Write the demo workload through a store (``mllens_tui.store.service.Store``): each
-    review's answers, its milestone, then today's answers."""
+    review's answers, its milestone, then today's answers; in one transaction, so that a
+    failure half-way (a full disk, ctrl+c) leaves no half-made workload. Raises AlreadyExists
+    when a workload of that name exists."""
     milestones, current = demo_snapshots(lens, name)
-    for snapshot in milestones:
-        store.import_snapshot(snapshot, lens)
-        store.import_snapshot(snapshot, lens, as_milestone=True)
-    store.import_snapshot(current, lens)
+    steps = [(snapshot, as_milestone) for snapshot in milestones for as_milestone in (False, True)]
+    store.import_snapshots([*steps, (current, False)], lens, new=True)

@@ -31,6 +31,26 @@ def user_lenses_dir() -> Path:
     return data_dir() / "lenses"
 
 
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each 0700, whichever command comes first.
+
+    The data directory holds answers and notes about a team's systems: nobody else on the
+    machine should list or read it. ``Path.mkdir(parents=True)`` would give the parents the
+    umask's mode (usually 0755), so each missing level is made here, top down. Folders that
+    exist already keep their mode.
+    """
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it in between: its mode stands
+            continue
+        level.chmod(0o700)  # mkdir's mode is filtered by the umask
+
+
 def default_db_url() -> str:
     override = os.environ.get("MLLENS_DB")
     if override:

@@ -266,6 +266,19 @@ def _storage_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the history as JSON")
     p.set_defaults(handler=_lazy("milestone", "cmd_history"))
 
+    p = sub.add_parser(
+        "doctor",
+        help="check the database fully; copy what is readable out of a damaged one",
+        description="Run SQLite's full integrity check on the database (read-only) and show "
+        "its file, mode, schema version and latest backup. Exit 0 when whole, 3 when damaged.",
+    )
+    p.add_argument(
+        "--recover",
+        metavar="NEW_FILE",
+        help="copy every readable row into NEW_FILE (must not exist; the database is only read)",
+    )
+    p.set_defaults(handler=_lazy("doctor", "cmd_doctor"))
+
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
 _EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands]

@@ -178,7 +178,7 @@ def cmd_lens_import(args: argparse.Namespace) -> int:
             f"To keep both, import this one under another id: mllens lens import {source} "
             f"--id {free}. To replace the installed lens, add --force."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
+    paths.make_private_dirs(target.parent)
     from mllens_tui.files import write_atomic
 
     write_atomic(target, lens_to_toml(lens))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from pathlib import Path
 
 EXIT_INVALID = 1
@@ -68,6 +69,30 @@ class StorageUnavailable(StoreError):
     """The database cannot be opened or read for another reason (I/O error, missing path)."""
 
 
+class DriverMissing(StoreError):
+    """The database URL names a backend whose Python driver is not installed."""
+
+
+class UnsafeLocation(StoreError):
+    """The database path leads through a symlink into a directory another user owns."""
+
+
+# ``scheme://user:password@host``: the password is everything between the user's colon and the
+# last ``@`` before the host (a password may itself hold ``@`` or ``:``).
+_PASSWORD = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^:/@\s]*:)(?P<secret>[^\s]*)(?=@[^@\s]*$)")
+_PASSWORD_IN_TEXT = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]+)(?=@)")
+
+
+def mask_password(text: str) -> str:
+    """``text`` with the password of any URL in it replaced by ``***``.
+
+    Every message that may hold a database URL goes through here: a password typed into
+    ``--db`` or ``MLLENS_DB`` must never reach a terminal, a log or a bug report.
+    """
+    text = _PASSWORD.sub(r"\g<head>***", text) if "://" in text else text
+    return _PASSWORD_IN_TEXT.sub(r"\g<head>***", text)
+
+
 def _directory_writable(path: Path | None) -> bool:
     if path is None:
         return True
@@ -87,8 +112,10 @@ def translate(exc: BaseException, where: str, path: Path | None = None) -> Store
         return exc
     if isinstance(exc, OSError):
         return _from_os_error(exc, where)
+    where = mask_password(where)
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    text = mask_password(text)
     low = text.lower()
     if "locked" in low or "busy" in low:
         return DatabaseLocked(
@@ -98,8 +125,9 @@ def translate(exc: BaseException, where: str, path: Path | None = None) -> Store
     if "not a database" in low or "malformed" in low or "corrupt" in low:
         return DatabaseCorrupt(
             f"{where} is damaged or is not an mllens database ({text}). Nothing was changed. "
-            f"Move the file aside and restore a backup (mllens keeps *.bak copies beside it "
-            f"before upgrades), or point --db / MLLENS_DB at another database."
+            f"Run `mllens doctor` to see what is damaged and copy what is readable to a new "
+            f"file (mllens doctor --recover NEW.db), or restore a backup (mllens keeps *.bak "
+            f"copies beside it before upgrades), or point --db / MLLENS_DB at another database."
         )
     if "is full" in low:
         return StorageFull(

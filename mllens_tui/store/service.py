@@ -12,16 +12,18 @@ is one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 
 from sqlalchemy import select
+from sqlmodel import Session
 
 from mllens_tui import paths
 from mllens_tui.assessment import Profile
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import Snapshot
 from mllens_tui.store.engine import DEFAULT_BUSY_TIMEOUT, open_database
-from mllens_tui.store.errors import InvalidInput
+from mllens_tui.store.errors import AlreadyExists, InvalidInput
 from mllens_tui.store.milestones import _milestone_time, milestone_name_for
 from mllens_tui.store.records import (
     AnswerChangeRecord,
@@ -104,6 +106,44 @@ class Store(TimelineStore):
         ``workload`` defaults to the snapshot's workload name. As a milestone, the name and
         time come from the snapshot's ``[milestone]`` table, else from its last change.
         """
+        return self.import_snapshots([(snapshot, as_milestone)], lens, workload=workload)
+
+    def import_snapshots(
+        self,
+        steps: Sequence[tuple[Snapshot, bool]],
+        lens: Lens,
+        *,
+        workload: str | None = None,
+        new: bool = False,
+    ) -> WorkloadRecord:
+        """Several imports in one transaction, in order, as ``import_snapshot`` does each
+        (``(snapshot, as_milestone)``): all of them are stored or none, so a failure half-way
+        (a full disk) leaves no half-made workload. With ``new``, the workload must not exist.
+        """
+        if not steps:
+            raise InvalidInput("nothing to import")
+        with self._session(write=True) as session:
+            for index, (snapshot, as_milestone) in enumerate(steps):
+                row = self._import(
+                    session,
+                    snapshot,
+                    lens,
+                    workload=workload,
+                    as_milestone=as_milestone,
+                    new=new and index == 0,
+                )
+            return self._record(session, row)
+
+    def _import(
+        self,
+        session: Session,
+        snapshot: Snapshot,
+        lens: Lens,
+        *,
+        workload: str | None,
+        as_milestone: bool,
+        new: bool,
+    ) -> WorkloadRow:
         name = _check_name(workload or snapshot.workload_name, "workload")
         if snapshot.lens_id != lens.id:
             raise InvalidInput(f"the snapshot is for lens {snapshot.lens_id!r}, not {lens.id!r}")
@@ -112,48 +152,49 @@ class Store(TimelineStore):
         answers = {qid: _normalise(a, imported=True) for qid, a in snapshot.answers.items()}
         lens_version = snapshot.lens_version or lens.version
         lens_hash = snapshot.content_hash or lens.content_hash
-        with self._session(write=True) as session:
-            row = session.scalars(select(WorkloadRow).where(WORKLOAD.c.name == name)).first()
-            if row is not None and row.lens_id != lens.id:
-                raise InvalidInput(
-                    f"workload {name!r} is assessed against lens {row.lens_id!r}; the snapshot "
-                    f"is for lens {lens.id!r}. Import it under another name with --workload."
-                )
-            if row is None:
-                row = self._new_workload(
-                    session,
-                    name,
-                    lens_id=lens.id,
-                    lens_version=lens_version,
-                    lens_hash=lens_hash,
-                    description=snapshot.description,
-                    environment=snapshot.environment,
-                    profile=profile,
-                )
-            assert row.id is not None
-            if as_milestone:
-                self._freeze(
-                    session,
-                    row,
-                    milestone_name_for(snapshot),
-                    created_at=_milestone_time(snapshot),
-                    workload_name=name,
-                    description=snapshot.description,
-                    environment=snapshot.environment,
-                    profile=profile,
-                    lens=lens,
-                    lens_version=lens_version,
-                    lens_hash=lens_hash,
-                    answers=answers,
-                )
-            else:
-                row.description = snapshot.description
-                row.environment = snapshot.environment
-                row.default_target = profile.default_target
-                row.pillar_weights = _weights_to_db(profile.pillar_weights)
-                row.lens_version = lens_version
-                row.lens_hash = lens_hash
-                before = self._answers(session, row.id)
-                self._write_answers(session, row, before, answers, "")
-            session.flush()
-            return self._record(session, row)
+        row = session.scalars(select(WorkloadRow).where(WORKLOAD.c.name == name)).first()
+        if row is not None and new:
+            raise AlreadyExists(f"a workload named {name!r} exists already; choose another name")
+        if row is not None and row.lens_id != lens.id:
+            raise InvalidInput(
+                f"workload {name!r} is assessed against lens {row.lens_id!r}; the snapshot "
+                f"is for lens {lens.id!r}. Import it under another name with --workload."
+            )
+        if row is None:
+            row = self._new_workload(
+                session,
+                name,
+                lens_id=lens.id,
+                lens_version=lens_version,
+                lens_hash=lens_hash,
+                description=snapshot.description,
+                environment=snapshot.environment,
+                profile=profile,
+            )
+        assert row.id is not None
+        if as_milestone:
+            self._freeze(
+                session,
+                row,
+                milestone_name_for(snapshot),
+                created_at=_milestone_time(snapshot),
+                workload_name=name,
+                description=snapshot.description,
+                environment=snapshot.environment,
+                profile=profile,
+                lens=lens,
+                lens_version=lens_version,
+                lens_hash=lens_hash,
+                answers=answers,
+            )
+        else:
+            row.description = snapshot.description
+            row.environment = snapshot.environment
+            row.default_target = profile.default_target
+            row.pillar_weights = _weights_to_db(profile.pillar_weights)
+            row.lens_version = lens_version
+            row.lens_hash = lens_hash
+            before = self._answers(session, row.id)
+            self._write_answers(session, row, before, answers, "")
+        session.flush()
+        return row
