@@ -1,5 +1,6 @@
 """The storage commands as a user runs them: workload, answer, export, import, milestone,
-history, and score / compare on stored workloads. Each test has its own database."""
+history, and score / compare on stored workloads. Each test has its own database, and runs on
+each backend: a SQLite file and a PostgreSQL database (``backend_url`` in conftest)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from pathlib import Path
 import pytest
 
 from mllens_tui.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _on_each_backend(backend_url: str) -> str:
+    return backend_url
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

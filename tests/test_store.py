@@ -1,4 +1,7 @@
-"""The store's service: workloads, answers with history, snapshots, milestones, the series."""
+"""The store's service: workloads, answers with history, snapshots, milestones, the series.
+
+Every test on a ``store`` runs on each backend (SQLite and PostgreSQL, ``backend_url``); the
+tests of SQLite's file take ``db_url``."""
 
 from __future__ import annotations
 
@@ -21,8 +24,8 @@ from mllens_tui.store.errors import AlreadyExists, InvalidInput, NotFound
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    with Store.open(db_url) as opened:
+def store(backend_url: str) -> Iterator[Store]:
+    with Store.open(backend_url) as opened:
         yield opened
 
 
@@ -120,18 +123,19 @@ def test_create_workload_refuses_bad_values(
 
 
 def test_delete_removes_answers_history_and_milestones(
-    store: Store, ml_lens: Lens, db_url: str
+    store: Store, ml_lens: Lens, backend_url: str
 ) -> None:
-    import sqlite3
+    from sqlalchemy import create_engine, text
 
     store.create_workload("w", ml_lens)
     store.set_answer("w", Answer("MLOE-01", level=2))
     store.create_milestone("w", "m", ml_lens)
     store.delete_workload("w")
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
+    engine = create_engine(backend_url)
+    with engine.connect() as conn:
         for table in ("answer", "answer_change", "milestone", "milestone_answer", "workload"):
-            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).one() == (0,), table
+    engine.dispose()
 
 
 # -- answers and history -------------------------------------------------------------------------

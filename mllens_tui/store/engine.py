@@ -1,5 +1,9 @@
 """Engines, made by a function from a URL (never at import time), and the opening sequence.
 
+Two backends: a SQLite file (one person, or a few processes on one machine) and PostgreSQL
+(a team sharing one server). Everything above this module is the same for both; what differs
+lives here and in ``errors.translate``.
+
 SQLite is set up so that two processes can share one file and an answer, once reported saved,
 survives a crash:
 
@@ -24,6 +28,25 @@ read the schema version without writing, refuse a newer one, check the pages
 70 to 140 ms for the 30 MB of bench/store_bench.py's 100 workloads with 20 milestones each; a
 damaged file is refused before anything reads from or writes to it), switch on WAL, back the
 file up beside itself when it is older, then upgrade in one write transaction.
+
+PostgreSQL (``postgresql+psycopg://``, psycopg 3, the ``postgres`` extra) gets the same two
+promises by other means:
+
+* A write transaction runs at READ COMMITTED and first takes one transaction-scoped advisory
+  lock (``WRITE_LOCK``), so writers take turns exactly as under SQLite's ``BEGIN IMMEDIATE``:
+  the store's read-then-write units (revision numbers, history) need no per-backend code, and
+  two processes upgrading an empty database at once upgrade it once. Every statement after the
+  lock sees every write committed before it. Reads run at REPEATABLE READ: one snapshot for
+  several SELECTs, as a SQLite read transaction gives.
+* ``lock_timeout`` (the busy timeout) bounds the wait for that lock, ``statement_timeout``
+  (``STATEMENT_TIMEOUT``) any one statement, ``connect_timeout`` the connection; all three end
+  in a ``StoreError`` (exit 3), never a hang. A URL that sets ``options`` (libpq's ``-c``
+  settings) keeps its own. Pooled connections are pinged before use, so a server restarted
+  between two calls costs nothing; one lost during a call fails that call, which the caller may
+  retry (every call is one transaction, rolled back by the server).
+* No file: no pragmas, no WAL, no permissions, no damage check and no backup copy (the server
+  and its administrator own those); passwords come from the URL, ``PGPASSWORD``, a
+  ``passfile=`` query parameter or ``~/.pgpass``, as libpq reads them, and are never printed.
 """
 
 from __future__ import annotations
@@ -62,10 +85,17 @@ BEGIN_RETRIES = 5
 RETRY_BASE = 0.02
 RETRY_CAP = 0.5
 
+# The key of the advisory lock that PostgreSQL writers take in turn ("mllens" in ASCII); advisory
+# locks are per database, so two mllens databases on one server do not wait for each other.
+WRITE_LOCK = 0x6D6C6C656E73
+# How long one PostgreSQL statement may run before the server cancels it, in seconds.
+STATEMENT_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 10
+
 # The driver a SQLAlchemy dialect imports, and the pip package that provides it.
 DRIVERS = {
     "psycopg2": "psycopg2-binary",
-    "psycopg": "'psycopg[binary]'",
+    "psycopg": "'mllens-tui[postgres]'",
     "pymysql": "pymysql",
     "MySQLdb": "mysqlclient",
     "asyncpg": "asyncpg",
@@ -98,6 +128,8 @@ def _sqlite_file(url: URL) -> Path | None:
 def make_engine(url: str | URL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     """An engine for ``url``. For SQLite: the pragmas and BEGIN handling described above."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return _postgresql_engine(parsed, busy_timeout)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     memory = _sqlite_file(parsed) is None
@@ -135,6 +167,42 @@ def make_engine(url: str | URL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -
             time.sleep(random.uniform(0.0, min(RETRY_CAP, RETRY_BASE * 2**attempt)))
 
     return engine
+
+
+def _postgresql_engine(url: URL, busy_timeout: float) -> Engine:
+    """A PostgreSQL engine: the timeouts, isolation levels and write lock of the module doc."""
+    connect_args: dict[str, Any] = {
+        "application_name": "mllens-tui",
+    }
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    if "options" not in url.query:
+        connect_args["options"] = (
+            f"-c lock_timeout={int(busy_timeout * 1000)} "
+            f"-c statement_timeout={int(STATEMENT_TIMEOUT * 1000)}"
+        )
+    engine = create_engine(
+        url,
+        connect_args=connect_args,
+        pool_pre_ping=True,
+        isolation_level="REPEATABLE READ",
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(BEGIN_OPTION) == "BEGIN IMMEDIATE":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for write transactions: ``BEGIN IMMEDIATE`` on SQLite, the write lock at
+    READ COMMITTED on PostgreSQL (module doc)."""
+    options: dict[str, Any] = {BEGIN_OPTION: "BEGIN IMMEDIATE"}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "READ COMMITTED"
+    return engine.execution_options(**options)
 
 
 def _is_busy(exc: OperationalError) -> bool:
@@ -280,7 +348,7 @@ def open_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Da
             engine = make_engine(parsed, busy_timeout=busy_timeout)
         except (NoSuchModuleError, ImportError) as exc:
             raise _driver_missing(parsed, where, exc) from None
-        write_engine = engine.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        write_engine = writer(engine)
         with engine.connect() as conn:
             version = migrations.read_version(conn)
             damage = quick_check(conn) if path is not None and version > 0 else None

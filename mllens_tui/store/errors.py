@@ -1,8 +1,9 @@
 """Storage failures, each with a message for the user and the exit code the CLI returns.
 
 This module imports no database code, so ``cli.main`` can catch ``StoreError`` without paying
-for SQLAlchemy. ``translate`` is the one place where driver errors (sqlite3, SQLAlchemy) and
-file-system errors become these classes.
+for SQLAlchemy. ``translate`` is the one place where driver errors (sqlite3, psycopg,
+SQLAlchemy) and file-system errors become these classes; every message goes through
+``mask_password``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ class StoreError(Exception):
     """A storage failure: ``message`` says what is wrong, where, and what to do."""
 
     default_exit_code = EXIT_STORAGE
+    # True when the same call may well succeed a moment later (a lock released, a server back):
+    # the app keeps an unsaved answer on screen and tries again rather than dropping it.
+    transient = False
 
     def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
@@ -48,6 +52,8 @@ class InvalidInput(StoreError):
 class DatabaseLocked(StoreError):
     """Another program held the database past the busy timeout."""
 
+    transient = True
+
 
 class DatabaseCorrupt(StoreError):
     """The file is not a database, or not an mllens one, or is damaged."""
@@ -71,6 +77,18 @@ class StorageUnavailable(StoreError):
 
 class DriverMissing(StoreError):
     """The database URL names a backend whose Python driver is not installed."""
+
+
+class ServerUnavailable(StoreError):
+    """The database server cannot be reached, refused the login, or went away mid-call."""
+
+    transient = True
+
+
+class StatementTimeout(StoreError):
+    """The database server cancelled a statement that ran past its statement timeout."""
+
+    transient = True
 
 
 class UnsafeLocation(StoreError):
@@ -117,6 +135,9 @@ def translate(exc: BaseException, where: str, path: Path | None = None) -> Store
     text = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
     text = mask_password(text)
     low = text.lower()
+    server = _from_server(low, text, where)
+    if server is not None:
+        return server
     if "locked" in low or "busy" in low:
         return DatabaseLocked(
             f"the database {where} is locked by another program and stayed locked past the "
@@ -158,6 +179,74 @@ def translate(exc: BaseException, where: str, path: Path | None = None) -> Store
         f"the database {where} failed: {text}. The change was rolled back; try again, or point "
         f"--db / MLLENS_DB at another database."
     )
+
+
+# What libpq and the PostgreSQL server say, lower-cased, for each kind of failure.
+_UNREACHABLE = (
+    "connection refused",
+    "could not connect",
+    "could not translate host name",
+    "failed to resolve host",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "name or service not known",
+    "no such file or directory",
+)
+_LOGIN = (
+    "password authentication failed",
+    "no password supplied",
+    "fe_sendauth",
+    "pg_hba.conf",
+    "does not exist",
+    "permission denied for database",
+    "peer authentication failed",
+)
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "consuming input failed",
+    "connection is closed",
+    "the connection is lost",
+    "connection is lost",
+    "ssl syscall",
+    "server conn crashed",
+    "connection already closed",
+    "sending query failed",
+)
+
+
+def _from_server(low: str, text: str, where: str) -> StoreError | None:
+    """The StoreError for a PostgreSQL failure, or None when ``low`` is not one."""
+    if "statement timeout" in low:
+        return StatementTimeout(
+            f"the database {where} took longer than its statement timeout ({text}); the "
+            f"change was rolled back and nothing was half-written. Try again; if it keeps "
+            f"happening, ask the server's administrator why it is slow."
+        )
+    if "lock timeout" in low:
+        return DatabaseLocked(
+            f"another mllens writer held the database {where} past the timeout ({text}); "
+            f"nothing was changed. Try again."
+        )
+    if any(marker in low for marker in _LOST):
+        return ServerUnavailable(
+            f"the connection to the database {where} was lost during the call ({text}); the "
+            f"server rolled the change back, so nothing was half-written. Try again once the "
+            f"server is back."
+        )
+    if "fatal:" in low and any(marker in low for marker in _LOGIN):
+        return ServerUnavailable(
+            f"the server of {where} refused the login ({text}). Check the user, the database "
+            f"name and the password (in PGPASSWORD, ~/.pgpass or a passfile= in the URL)."
+        )
+    if ("connection" in low or "resolve host" in low) and any(m in low for m in _UNREACHABLE):
+        return ServerUnavailable(
+            f"cannot reach the database server of {where} ({text}). Check that the server is "
+            f"running and that the host and port are right, or point --db / MLLENS_DB at "
+            f"another database."
+        )
+    return None
 
 
 def _from_os_error(exc: OSError, where: str) -> StoreError:
