@@ -193,7 +193,7 @@ async def test_unopenable_database_is_reported_in_the_app(tmp_path: Any) -> None
 async def test_a_failed_save_puts_the_previous_answer_back_and_says_why(
     db_url: str, store: Store
 ) -> None:
-    from mllens_tui.store.errors import DatabaseLocked
+    from mllens_tui.store.errors import ReadOnlyLocation
 
     store.create_workload("W", builtin_lens())
     app = make_app(db_url=db_url, workload="W", question="MLOE-01")
@@ -202,17 +202,51 @@ async def test_a_failed_save_puts_the_previous_answer_back_and_says_why(
         await pilot.press("2")
         await settle(pilot)
 
-        def locked(*args: object) -> None:
-            raise DatabaseLocked("the database is locked by another program")
+        def read_only(*args: object) -> None:
+            raise ReadOnlyLocation("the database cannot be written: it is read-only")
 
         assert app.store is not None
-        app.store.set_answer = locked  # type: ignore[method-assign]
+        app.store.set_answer = read_only  # type: ignore[method-assign]
         await pilot.press("4")
         await settle(pilot)
         assert app.current is not None and app.current.answers["MLOE-01"].level == 2
         assert "Level 2 Repeatable" in text_of(app, "#q-state")
-        assert any("locked" in n.message for n in app._notifications)
+        assert any("read-only" in n.message for n in app._notifications)
     assert Store.open(db_url).answers("W")["MLOE-01"].level == 2
+
+
+async def test_an_answer_the_server_lost_stays_on_screen_and_is_saved_when_it_is_back(
+    db_url: str, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mllens_tui.app import app as app_module
+    from mllens_tui.store.errors import ServerUnavailable
+
+    monkeypatch.setattr(app_module, "WRITE_RETRY_FIRST", 0.01)
+    store.create_workload("W", builtin_lens())
+    app = make_app(db_url=db_url, workload="W", question="MLOE-01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.store is not None
+        real_set_answer = app.store.set_answer
+        outage = [ServerUnavailable("the connection to the database was lost")] * 3
+
+        def flaky(*args: Any, **kwargs: Any) -> Any:
+            if outage:
+                raise outage.pop()
+            return real_set_answer(*args, **kwargs)
+
+        app.store.set_answer = flaky  # type: ignore[method-assign]
+        await pilot.press("4")
+        await settle(pilot)
+        assert "Level 4" in text_of(app, "#q-state")
+        while outage or Store.open(db_url).answers("W").get("MLOE-01") is None:
+            await pilot.pause(0.02)
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("not saved yet" in m and "keeps trying" in m for m in messages)
+        assert any("MLOE-01 is saved now" in m for m in messages)
+        assert "Level 4" in text_of(app, "#q-state")
+    assert Store.open(db_url).answers("W")["MLOE-01"].level == 4
 
 
 async def test_whoever_has_the_keyboard_can_say_who_is_answering(db_url: str, store: Store) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import os
 import queue
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
     from mllens_tui.store.service import Store, WorkloadRecord
+
+# Pauses, in seconds, between tries of an answer whose commit failed for a passing reason.
+WRITE_RETRY_FIRST = 0.5
+WRITE_RETRY_MAX = 5.0
 
 
 @dataclass
@@ -105,6 +110,16 @@ class MLLensApp(App[None]):
             self.answer = answer
             self.elapsed = elapsed
 
+    class AnswerPending(Message):
+        """A commit failed for a reason that may pass (a lock, a lost server): the answer
+        stays on screen and the writer keeps trying it; ``saved`` once it went through."""
+
+        def __init__(self, answer: Answer, error: str, saved: bool) -> None:
+            super().__init__()
+            self.answer = answer
+            self.error = error
+            self.saved = saved
+
     class AnswerFailed(Message):
         def __init__(self, answer: Answer, previous: Answer | None, error: str) -> None:
             super().__init__()
@@ -127,6 +142,7 @@ class MLLensApp(App[None]):
         self.store: Store | None = None
         self.store_error: str | None = None
         self._writes: queue.Queue[tuple[str, Answer, Answer | None, float] | None] = queue.Queue()
+        self._stop_writing = threading.Event()
         self._scores_key: tuple[int, int] | None = None
         self._scores: Scores | None = None
         self.answer_version = 0
@@ -273,17 +289,32 @@ class MLLensApp(App[None]):
             if item is None:
                 return
             name, answer, previous, started = item
-            try:
-                assert self.store is not None
-                if answer.status == "unanswered" and not answer.notes and not answer.evidence:
-                    self.store.clear_answer(name, answer.question_id)
-                    stored = answer
-                else:
-                    stored = self.store.set_answer(name, answer)
-            except StoreError as exc:
-                self.post_message(self.AnswerFailed(answer, previous, str(exc)))
-                continue
-            self.post_message(self.AnswerSaved(stored, time.perf_counter() - started))
+            pause, pending = WRITE_RETRY_FIRST, False
+            while True:
+                try:
+                    stored = self._commit(name, answer)
+                except StoreError as exc:
+                    # Later answers wait behind this one, so they keep their order.
+                    if exc.transient and not self._stop_writing.is_set():
+                        if not pending:
+                            self.post_message(self.AnswerPending(answer, str(exc), saved=False))
+                        pending = True
+                        self._stop_writing.wait(pause)
+                        pause = min(pause * 2, WRITE_RETRY_MAX)
+                        continue
+                    self.post_message(self.AnswerFailed(answer, previous, str(exc)))
+                    break
+                if pending:
+                    self.post_message(self.AnswerPending(stored, "", saved=True))
+                self.post_message(self.AnswerSaved(stored, time.perf_counter() - started))
+                break
+
+    def _commit(self, name: str, answer: Answer) -> Answer:
+        assert self.store is not None
+        if answer.status == "unanswered" and not answer.notes and not answer.evidence:
+            self.store.clear_answer(name, answer.question_id)
+            return answer
+        return self.store.set_answer(name, answer)
 
     def wait_for_writes(self) -> None:
         """Block until the writer has drained its queue (tests and benchmarks)."""
@@ -299,6 +330,20 @@ class MLLensApp(App[None]):
             # Keep the stored timestamp unless a newer answer was given meanwhile.
             if current is not None and _same_answer(current, message.answer):
                 workload.answers[message.answer.question_id] = message.answer
+
+    @on(AnswerPending)
+    def _answer_pending(self, message: AnswerPending) -> None:
+        qid = message.answer.question_id
+        if message.saved:
+            self.notify(f"{qid} is saved now.", title="Answer saved")
+            return
+        self.notify(
+            f"{qid} is not saved yet: {message.error} It stays on screen; mllens keeps trying "
+            f"to save it.",
+            title="Answer not saved yet",
+            severity="warning",
+            timeout=30,
+        )
 
     @on(AnswerFailed)
     def _answer_failed(self, message: AnswerFailed) -> None:
@@ -320,6 +365,7 @@ class MLLensApp(App[None]):
             hook()
 
     async def on_unmount(self) -> None:
+        self._stop_writing.set()
         self._writes.put(None)
 
     # -- navigation --------------------------------------------------------------------------
