@@ -279,6 +279,20 @@ def _storage_commands(sub: Any) -> None:
     )
     p.set_defaults(handler=_lazy("doctor", "cmd_doctor"))
 
+    db = sub.add_parser("db", help="move a whole database, e.g. onto a team's PostgreSQL server")
+    actions = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
+    p = actions.add_parser(
+        "copy",
+        help="copy every workload, answer, history entry and milestone into an empty database",
+        description="Copy everything in the database at --from into the empty database at "
+        "--to (created when missing), keeping every id, in one transaction; the source is "
+        "only read. E.g. mllens db copy --from sqlite:////path/mllens.db --to "
+        "postgresql+psycopg://ann@db.example/mllens",
+    )
+    p.add_argument("--from", dest="source", metavar="URL", required=True, help="database URL")
+    p.add_argument("--to", dest="target", metavar="URL", required=True, help="database URL")
+    p.set_defaults(handler=_lazy("db", "cmd_db_copy"))
+
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
 _EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands]

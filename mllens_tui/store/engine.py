@@ -188,6 +188,12 @@ def _postgresql_engine(url: URL, busy_timeout: float) -> Engine:
         isolation_level="REPEATABLE READ",
     )
 
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Times come back in the session's zone: UTC, as they are stored and as SQLite gives.
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(BEGIN_OPTION) == "BEGIN IMMEDIATE":
