@@ -133,9 +133,11 @@ class MLLensApp(App[None]):
         lens: Lens | None = None,
         workload: str | None = None,
         question: str | None = None,
+        ask_name: bool = False,
     ) -> None:
         super().__init__()
         self.db_url = db_url
+        self.ask_name = ask_name
         self._lens = lens
         self.start_workload = workload
         self.start_question = question
@@ -202,6 +204,9 @@ class MLLensApp(App[None]):
     @on(StoreReady)
     def _store_ready(self) -> None:
         self._writer()
+        if self.ask_name:
+            # Asked once the first screen has settled, so no key typed into it is lost.
+            self.set_timer(0.5, self.action_participant)
         hook = getattr(self.screen, "store_ready", None)
         if callable(hook):
             hook()
@@ -419,12 +424,14 @@ class MLLensApp(App[None]):
         def chosen(name: str | None) -> None:
             if name:
                 self.participant = name
+                self.ask_name = False
                 self.notify(f"Answers are now recorded as given by {name}")
 
         self.push_screen(
             TextPrompt(
                 "Who is answering?",
-                value=self.participant,
+                # A browser of `mllens serve` starts blank: the server's user is nobody there.
+                value="" if self.ask_name else self.participant,
                 hint="recorded on each answer from now on; enter to keep",
             ),
             chosen,

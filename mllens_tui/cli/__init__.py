@@ -66,7 +66,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="open the app, optionally at a workload and question")
     p.add_argument("workload", nargs="?", help="workload name")
     p.add_argument("--question", metavar="ID", help="open at this question")
+    p.add_argument(
+        "--ask-name", action="store_true", help="ask who is answering before anything else"
+    )
     p.set_defaults(handler=_lazy("open", "cmd_open"))
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the app to browsers, e.g. a workshop room (needs mllens-tui[serve])",
+        description="Serve the app over HTTP with textual-serve: every browser tab runs its "
+        "own app on this machine's database and asks its participant's name first. Listens "
+        "on loopback (this machine only) unless --host says otherwise; beyond loopback, every "
+        "request needs the join code printed at start, and one without it gets 403.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--join-code",
+        action="store_true",
+        help="ask for the join code on loopback too (a machine other users log in to)",
+    )
+    p.set_defaults(handler=_lazy("serve", "cmd_serve"))
 
     lens = sub.add_parser("lens", help="validate, show, list and import lenses")
     lens_sub = lens.add_subparsers(title="lens commands", metavar="ACTION", required=True)

@@ -27,6 +27,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         lens=_lens(args) if chosen else None,
         workload=workload,
         question=question,
+        ask_name=getattr(args, "ask_name", False),
     )
     app.run()
     return int(app.return_code or 0)
