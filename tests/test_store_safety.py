@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,9 @@ def test_doctor_on_a_whole_database(capsys: pytest.CaptureFixture[str], tmp_path
 def test_a_postgresql_url_without_its_driver_names_it_and_hides_the_password(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The test extra installs psycopg; take it (and psycopg2) away as a user without it.
+    for module in ("psycopg", "psycopg2"):
+        monkeypatch.setitem(sys.modules, module, None)
     url = "postgresql://u:secret@h/db"
     for argv in (
         ("--db", url, "workload", "list"),
