@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mllens_tui import __version__
+from mllens_tui.policy_commands import register as register_policy_commands
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
@@ -467,6 +468,7 @@ def _store_commands(sub: Any) -> None:
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
 _EXTRA_COMMANDS: list[Callable[[Any], None]] = [_store_commands]
+_EXTRA_COMMANDS.append(register_policy_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
