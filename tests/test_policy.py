@@ -647,3 +647,15 @@ level = 3
     code, out, _ = check(tmp_path, capsys, "[policy]\nmin_overall = 0.25\n", snapshot=snapshot)
     assert code == 0
     assert rule_lines(out) == ["PASS min_overall: 0.25 >= 0.25"]
+
+
+def test_the_readme_sample_policy_is_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("### Policy gates in CI", 1)[1]
+    sample = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    code, out, err = check(tmp_path, capsys, sample)
+    assert err == ""
+    assert code == 4
+    assert len(rule_lines(out)) == 7
