@@ -39,8 +39,6 @@ from mllens_tui.problems import Collector, InputError, Problem
 from mllens_tui.scoring import Scores
 from mllens_tui.snapshot import MilestoneInfo, Snapshot, utc
 
-DEFAULT_POLICY_FILE = ".mllens-policy.toml"
-
 SCORE_KEYS = ("min_overall", "min_completeness")
 COUNT_KEYS = ("max_high_risks", "max_age_days")
 TABLE_KEYS = ("min_pillar", "max_high_risks_pillar", "require")
@@ -274,7 +272,12 @@ def evaluate(
         results.append(_at_least(f"min_pillar.{pillar_id}", group.score, limit))
     if policy.min_completeness is not None:
         results.append(
-            _at_least("min_completeness", scores.overall.completeness, policy.min_completeness)
+            _at_least(
+                "min_completeness",
+                scores.overall.completeness,
+                policy.min_completeness,
+                missing="no applicable questions (every one is N/A)",
+            )
         )
     if policy.max_high_risks is not None:
         high = scores.overall.risks["HIGH"]
@@ -298,11 +301,11 @@ def _pair(value: float, limit: float) -> tuple[str, str]:
     return a, b
 
 
-def _at_least(rule: str, value: float | None, limit: float) -> RuleResult:
+def _at_least(
+    rule: str, value: float | None, limit: float, missing: str = "no score yet (nothing answered)"
+) -> RuleResult:
     if value is None:
-        return RuleResult(
-            rule, False, None, limit, f"no score yet (nothing answered); needs {limit:.2f}"
-        )
+        return RuleResult(rule, False, None, limit, f"{missing}; needs {limit:.2f}")
     passed = value + _TOLERANCE >= limit
     shown, needed = (f"{value:.2f}", f"{limit:.2f}") if passed else _pair(value, limit)
     return RuleResult(rule, passed, value, limit, f"{shown} {'>=' if passed else '<'} {needed}")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -254,6 +255,21 @@ def test_pillar_and_question_rules_follow_lens_order(
         "PASS min_pillar.security",
         "PASS require.MLOE-01",
         "PASS require.MLSEC-05",
+    ]
+
+
+def test_completeness_with_nothing_applicable_is_broken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ml_lens: Any
+) -> None:
+    header = SNAPSHOT.split("[answers.", 1)[0]
+    all_na = header + "".join(
+        f'[answers.{q.id}]\nnot_applicable = true\nreason = "out_of_scope"\n\n'
+        for q in ml_lens.questions
+    )
+    code, out, _ = check(tmp_path, capsys, "[policy]\nmin_completeness = 0\n", snapshot=all_na)
+    assert code == 4
+    assert rule_lines(out) == [
+        "FAIL min_completeness: no applicable questions (every one is N/A); needs 0.00"
     ]
 
 
@@ -589,6 +605,24 @@ def test_unknown_workload_exits_1_and_bad_policy_names_pillar(
     code, _, err = run(capsys, "check", "--workload", "Churn", "--policy", pol)
     assert code == 1
     assert f"{pol}: policy.min_pillar.safety: unknown pillar id 'safety'" in err
+
+
+def test_a_custom_lens_with_choices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared_lenses: Path
+) -> None:
+    """Pillar ids come from the workload's own lens; its questions have choices, not levels."""
+    assert run(capsys, "lens", "import", str(shared_lenses / "Passport-Custom-Lens.json"))[0] == 0
+    lens = ["--lens", "aws-passport-custom-lens"]
+    assert run(capsys, *lens, "workload", "create", "passport")[0] == 0
+    assert run(capsys, "answer", "passport", "overview01", "--choices", "choice1,choice2")[0] == 0
+    pol = write(tmp_path, "policy.toml", "[policy.min_pillar]\noverview = 0.5\n")
+    code, out, _ = run(capsys, "check", "--workload", "passport", "--policy", pol)
+    assert code == 0
+    assert rule_lines(out) == ["PASS min_pillar.overview: 1.00 >= 0.50"]
+    pol = write(tmp_path, "policy.toml", "[policy.require]\noverview01 = 1\n")
+    code, _, err = run(capsys, "check", "--workload", "passport", "--policy", pol)
+    assert code == 1
+    assert f"{pol}: policy.require.overview01: this question takes choices, not a level" in err
 
 
 # -- the shell around it ---------------------------------------------------------------------
