@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,8 +86,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     results = evaluate(policy, lens, snapshot, scores, now=now, milestones=milestones)
 
     text = results_text(results, subject=f"{label} against {policy.source}")
-    rendered = {"text": text, "json": results_json(results), "junit": results_junit(results)}
-    report = rendered[args.format].rstrip("\n") + "\n"
+    if args.format == "json":
+        report = results_json(results) + "\n"
+    elif args.format == "junit":
+        report = results_junit(results)
+    else:
+        report = text + "\n"
     if args.output:
         from mllens_tui.cli import EXIT_STORAGE
         from mllens_tui.files import write_atomic
@@ -128,7 +132,7 @@ def _now(text: str | None) -> datetime:
     from mllens_tui.snapshot import utc
 
     if text is None:
-        return utc(datetime.now().astimezone())
+        return utc(datetime.now(UTC))
     try:
         return utc(datetime.fromisoformat(text))
     except ValueError:

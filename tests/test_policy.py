@@ -451,6 +451,11 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, _, err = run(capsys, "check", "--policy", pol)
     assert code == 2
     assert "name a snapshot file, or a stored workload with --workload" in err
+    snap = write(tmp_path, "review.toml", SNAPSHOT)
+    code, out, err = run(capsys, "check", snap, "--workload", "Fraud scoring", "--policy", pol)
+    assert code == 2
+    assert out == ""
+    assert "give one state" in err
 
 
 # -- bad input -------------------------------------------------------------------------------
