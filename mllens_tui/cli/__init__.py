@@ -8,7 +8,7 @@ Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plot
 
 Exit codes: 0 success; 1 invalid input (a lens, snapshot or name that is wrong or unknown);
 2 usage error; 3 storage failure (database locked, corrupt, newer schema, disk full,
-read-only); 130 interrupted.
+read-only); 4 policy broken (`mllens check`); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Assess an ML workload against the AWS Well-Architected Machine Learning Lens. "
             "With no command, opens the app."
         ),
-        epilog="Exit codes: 0 ok, 1 invalid input, 2 usage, 3 storage failure.",
+        epilog="Exit codes: 0 ok, 1 invalid input, 2 usage, 3 storage failure, "
+        "4 policy broken (mllens check).",
     )
     parser.add_argument("--version", action="version", version=f"mllens-tui {__version__}")
     parser.add_argument("--db", metavar="URL", help="database URL (env MLLENS_DB)")
@@ -281,7 +282,13 @@ def _storage_commands(sub: Any) -> None:
 
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands]
+def _policy_commands(sub: Any) -> None:
+    from mllens_tui.cli.policy import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands, _policy_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
