@@ -111,6 +111,20 @@ def lens_summary(lens: Lens) -> dict[str, Any]:
                 "phase": q.phase,
                 "weight": q.weight,
                 "levels": list(q.levels),
+                "choices": [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "description": c.description,
+                        "helpful_url": c.helpful_url,
+                        "improvement_plan": c.improvement_plan,
+                        "improvement_url": c.improvement_url,
+                    }
+                    for c in q.choices
+                ],
+                "risk_rules": [
+                    {"condition": r.condition, "risk": r.risk.value} for r in q.risk_rules
+                ],
             }
             for q in lens.questions
         ],
@@ -465,8 +479,14 @@ def _store_commands(sub: Any) -> None:
     register(sub)
 
 
+def _aws_commands(sub: Any) -> None:
+    from mllens_tui.aws_commands import register
+
+    register(sub)
+
+
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_store_commands]
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_store_commands, _aws_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
