@@ -390,12 +390,14 @@ def update_answer_inputs(
 
 
 def _na_input(reason: NAReason | None, notes: str) -> dict[str, Any]:
-    return {
-        "SelectedChoices": [],
-        "IsApplicable": False,
-        "Reason": reason.value.upper() if reason else "NONE",
-        "Notes": cut_notes(notes),
-    }
+    return _with_notes(
+        {
+            "SelectedChoices": [],
+            "IsApplicable": False,
+            "Reason": reason.value.upper() if reason else "NONE",
+        },
+        notes,
+    )
 
 
 def _choice_input(ref: ExportedQuestion, answer: Answer | None) -> dict[str, Any] | None:
@@ -403,11 +405,20 @@ def _choice_input(ref: ExportedQuestion, answer: Answer | None) -> dict[str, Any
         return None
     if answer.not_applicable:
         return _na_input(answer.reason, answer.notes)
-    return {
-        "SelectedChoices": [ref.choice_ids[c] for c in answer.choices or () if c in ref.choice_ids],
-        "IsApplicable": True,
-        "Notes": cut_notes(answer.notes),
-    }
+    return _with_notes(
+        {
+            "SelectedChoices": [
+                ref.choice_ids[c] for c in answer.choices or () if c in ref.choice_ids
+            ],
+            "IsApplicable": True,
+        },
+        answer.notes,
+    )
+
+
+def _with_notes(body: dict[str, Any], notes: str) -> dict[str, Any]:
+    """Notes are sent only when there are some: an empty value would wipe notes kept in AWS."""
+    return {**body, "Notes": cut_notes(notes)} if notes else body
 
 
 def _grouped_input(
@@ -425,11 +436,9 @@ def _grouped_input(
     selected = [
         ref.choice_ids[pid] for pid, a in given if a.level is not None and a.level >= threshold
     ]
-    return {
-        "SelectedChoices": selected or [ref.none_of_these],
-        "IsApplicable": True,
-        "Notes": cut_notes(notes),
-    }
+    return _with_notes(
+        {"SelectedChoices": selected or [ref.none_of_these], "IsApplicable": True}, notes
+    )
 
 
 def update_answer_script(

@@ -235,7 +235,14 @@ def build_answer(
                 f"unknown choice {unknown[0]!r} for question {question.id!r} "
                 f"(expected any of: {', '.join(known_ids)})"
             )
-        choices = tuple(c for c in known_ids if c in wanted)
+        from mllens_tui.aws_review import exclusive_choices
+
+        choices, cleared = exclusive_choices(question, wanted)
+        if cleared:
+            sys.stderr.write(
+                f"note: 'None of these' excludes the other choices of {question.id!r}; "
+                f"kept the last chosen: {', '.join(choices)}\n"
+            )
     target = base.target
     if args.target is not None:
         if question.kind == "choice":
