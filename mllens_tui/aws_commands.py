@@ -158,11 +158,17 @@ def _review_lens(args: argparse.Namespace, store: Store, review: AwsReview, name
         return lens
     if getattr(args, "lens", None):
         return resolve_lens(args.lens)
+    # The lens that has every question of the review; failing that, the one lens that has
+    # some of them, so that the questions it lacks are reported by key path.
     wanted = {a.question_id for a in review.answers}
-    fits = [
-        lens
-        for lens in installed_lenses()
-        if lens.is_choice_based and wanted <= {q.aws_id for q in _export(lens).questions}
+    overlap = {}
+    for lens in installed_lenses():
+        if lens.is_choice_based:
+            ids = {q.aws_id for q in _export(lens).questions}
+            if wanted & ids:
+                overlap[lens.id] = (lens, wanted <= ids)
+    fits = [lens for lens, whole in overlap.values() if whole] or [
+        lens for lens, _ in overlap.values()
     ]
     if len(fits) == 1:
         return fits[0]
