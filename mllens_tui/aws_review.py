@@ -296,6 +296,7 @@ def review_answers(
             )
             continue
         back = {aws: ours for ours, aws in ref.choice_ids.items()}
+        found_before = len(problems)
         chosen: list[str] = []
         for cid, path in item.selected:
             if cid not in back:
@@ -310,7 +311,7 @@ def review_answers(
                 )
             else:
                 chosen.append(back[cid])
-        if problems:
+        if len(problems) > found_before:
             continue
         kept, cleared = exclusive_choices(question, chosen)
         if cleared:

@@ -524,3 +524,28 @@ def test_answer_another_choice_clears_none_of_these(
         "mo_deploy_ci",
         "mo_deploy_canary",
     )
+
+
+# -- start-up cost -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import mllens_tui.aws_review",
+        "import mllens_tui.lens.aws_export",
+        "from mllens_tui.aws_commands import register\n"
+        "from mllens_tui.cli import build_parser\nbuild_parser()",
+    ],
+)
+def test_the_aws_core_and_parsers_load_no_database_or_ui_code(code: str) -> None:
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {name.split(".")[0] for name in done.stdout.split()}
+    assert not loaded & {"textual", "sqlmodel", "sqlalchemy", "plotext"}
