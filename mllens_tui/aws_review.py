@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -149,7 +149,7 @@ def read_review(document: object, source: str) -> AwsReview:
     )
 
 
-def _answer(raw: object, where: str, bad: Any) -> AwsAnswer | None:
+def _answer(raw: object, where: str, bad: Callable[[str, str], None]) -> AwsAnswer | None:
     if not isinstance(raw, dict):
         bad(where, "expected an object with an answer")
         return None
@@ -238,7 +238,7 @@ class ReviewAnswers:
 
     answers: Mapping[str, Answer | None]
     mismatches: tuple[RiskMismatch, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 def review_answers(

@@ -81,7 +81,6 @@ class ExportedQuestion:
 
     aws_id: str
     pillar_id: str
-    title: str
     sources: tuple[str, ...]
     choice_ids: Mapping[str, str]
     none_of_these: str | None = None
@@ -236,9 +235,7 @@ def _choice_export(lens: Lens) -> AwsLensExport:
             qid = aws_id(question.id, question_ids)
             raw, mapping, none_id = _choice_question(question, qid)
             raw_questions.append(raw)
-            exported.append(
-                ExportedQuestion(qid, pid, raw["title"], (question.id,), mapping, none_id)
-            )
+            exported.append(ExportedQuestion(qid, pid, (question.id,), mapping, none_id))
         pillars.append(
             {"id": pid, "name": _cut(pillar.name, MAX_NAME_LENGTH), "questions": raw_questions}
         )
@@ -292,26 +289,44 @@ def selected_from_level(lens: Lens) -> int:
     return min((lv.level for lv in lens.levels if lv.risk == Risk.NONE), default=lens.max_level)
 
 
-def practice_groups(lens: Lens) -> list[tuple[str, str, list[Question]]]:
-    """The grouped questions of a level-based lens: (pillar id, title, practices) in lens
-    order, one per pillar and phase cell (or pillar, with no phases), split in near-equal
-    parts of at most ``MAX_CHOICES_PER_QUESTION - 1`` practices."""
+@dataclass(frozen=True)
+class PracticeGroup:
+    """The practices of a level-based lens that one exported question asks about.
+
+    ``key`` names it within its pillar: the phase id, with the part number when the cell
+    is split (``model-development_1``), or ``all`` in a lens without phases."""
+
+    pillar_id: str
+    key: str
+    title: str
+    practices: tuple[Question, ...]
+
+
+def practice_groups(lens: Lens) -> list[PracticeGroup]:
+    """The grouped questions of a level-based lens in lens order: one per pillar and phase
+    cell (or pillar, with no phases), split in near-equal parts of at most
+    ``MAX_CHOICES_PER_QUESTION - 1`` practices (one place is kept for "None of these")."""
     size = MAX_CHOICES_PER_QUESTION - 1
-    groups: list[tuple[str, str, list[Question]]] = []
+    groups: list[PracticeGroup] = []
     for pillar in lens.pillars:
-        cells = [(ph.name, lens.questions_in(pillar.id, ph.id)) for ph in lens.phases] or [
-            ("", lens.questions_in(pillar=pillar.id))
-        ]
-        for phase_name, practices in cells:
+        cells = [(ph.id, ph.name, lens.questions_in(pillar.id, ph.id)) for ph in lens.phases]
+        if not lens.phases:
+            cells = [("all", "", lens.questions_in(pillar=pillar.id))]
+        for phase_id, phase_name, practices in cells:
             if not practices:
                 continue
             parts = math.ceil(len(practices) / size)
             step = math.ceil(len(practices) / parts)
             title = f"{pillar.name}: {phase_name}" if phase_name else pillar.name
             for n in range(parts):
-                chunk = list(practices[n * step : (n + 1) * step])
-                suffix = f" (part {n + 1} of {parts})" if parts > 1 else ""
-                groups.append((pillar.id, title + suffix, chunk))
+                groups.append(
+                    PracticeGroup(
+                        pillar.id,
+                        f"{phase_id}_{n + 1}" if parts > 1 else phase_id,
+                        f"{title} (part {n + 1} of {parts})" if parts > 1 else title,
+                        practices[n * step : (n + 1) * step],
+                    )
+                )
     return groups
 
 
@@ -325,12 +340,9 @@ def _grouped_export(lens: Lens) -> AwsLensExport:
     by_pillar: dict[str, list[dict[str, Any]]] = {}
     pillar_aws: dict[str, str] = {p.id: aws_id(p.id, pillar_ids) for p in lens.pillars}
     exported: list[ExportedQuestion] = []
-    for pillar_id, title, practices in practice_groups(lens):
-        first = practices[0]
-        qid = aws_id(
-            f"{pillar_aws[pillar_id]}_{first.phase or 'all'}" + _part_suffix(title),
-            question_ids,
-        )
+    for group in practice_groups(lens):
+        pillar_id, title, practices = group.pillar_id, group.title, group.practices
+        qid = aws_id(f"{pillar_aws[pillar_id]}_{group.key}", question_ids)
         taken = {NONE_OF_THESE_ID}
         mapping = {p.id: aws_id(p.id, taken, limit=MAX_CHOICE_ID_LENGTH) for p in practices}
         choices: list[dict[str, Any]] = []
@@ -370,7 +382,6 @@ def _grouped_export(lens: Lens) -> AwsLensExport:
             ExportedQuestion(
                 qid,
                 pillar_aws[pillar_id],
-                title,
                 tuple(p.id for p in practices),
                 mapping,
                 NONE_OF_THESE_ID,
@@ -386,11 +397,6 @@ def _grouped_export(lens: Lens) -> AwsLensExport:
         if p.id in by_pillar
     ]
     return AwsLensExport(document, tuple(exported), grouped=True, selected_from_level=threshold)
-
-
-def _part_suffix(title: str) -> str:
-    match = re.search(r"\(part (\d+) of \d+\)$", title)
-    return f"_{match.group(1)}" if match else ""
 
 
 # -- the limits checker -----------------------------------------------------------------------
