@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     lens_sub = lens.add_subparsers(title="lens commands", metavar="ACTION", required=True)
     p = lens_sub.add_parser("validate", help="check a lens file or folder; exit 1 if invalid")
     p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
+    p.add_argument(
+        "--format",
+        choices=["aws"],
+        help="aws: check a custom lens .json against every limit of the AWS lens format",
+    )
     p.set_defaults(handler=_lazy("lens", "cmd_lens_validate"))
     p = lens_sub.add_parser("show", help="the pillar x phase table of a lens")
     p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
@@ -87,6 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="the id to install it under (default: from its name)")
     p.add_argument("--force", action="store_true", help="replace a lens with the same id")
     p.set_defaults(handler=_lazy("lens", "cmd_lens_import"))
+    p = lens_sub.add_parser(
+        "export",
+        help="write a lens as an AWS custom lens (.json) that the AWS tool accepts",
+        description="Write any installed lens as an AWS Well-Architected custom lens, checked "
+        "against every limit of the lens format. A lens scored by levels (the built-in ML "
+        "Lens) is grouped: one question per pillar and phase, each practice a choice, plus "
+        "'None of these'; a practice at level 3 or above counts as chosen.",
+    )
+    p.add_argument(
+        "lens_spec",
+        nargs="?",
+        metavar="LENS",
+        help="lens file, folder or id (default: the active lens)",
+    )
+    p.add_argument("--format", choices=["aws"], default="aws", help="aws (the only format)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.json (default: stdout)")
+    p.set_defaults(handler=_lazy("aws", "cmd_lens_export"))
 
     p = sub.add_parser(
         "score",
@@ -282,13 +304,58 @@ def _storage_commands(sub: Any) -> None:
 
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
+_AWS_LEVEL_NOTE = (
+    "For a lens scored by levels, such as the built-in ML Lens, a practice at level 3 "
+    "(Defined) or above counts as its choice selected; a question whose answered practices "
+    "are all below level 3 selects 'None of these'."
+)
+
+
+def _aws_commands(sub: Any) -> None:
+    """Reviews to and from the AWS Well-Architected Tool (the lens export is with `lens`)."""
+    p = sub.add_parser(
+        "import-aws-review",
+        help="read answers from the AWS Well-Architected Tool (list-answers / get-answer output)",
+        description="Read what 'aws wellarchitected list-answers' or 'get-answer' printed for a "
+        "review of an installed custom lens: selected choices, N/A with its reason, notes and "
+        "AWS's risk. Creates or updates the workload, saves the import as a milestone, and "
+        "lists every question whose AWS risk differs from the risk this tool's rules give. "
+        "'None of these' combined with other choices is reported; the last chosen is kept.",
+    )
+    p.add_argument("file", metavar="ANSWERS.json", help="the AWS CLI output, saved as JSON")
+    p.add_argument(
+        "--workload", metavar="NAME", help="workload to create or update (default: from WorkloadId)"
+    )
+    p.set_defaults(handler=_lazy("aws", "cmd_import_aws_review"))
+
+    p = sub.add_parser(
+        "export-aws-review",
+        help="write update-answer inputs that put a workload's answers into the AWS tool",
+        description="Write, for each answered question, the input of 'aws wellarchitected "
+        "update-answer': as JSON (an array; each element is one --cli-input-json) or as a "
+        "shell script that runs those commands. Nothing is sent anywhere. " + _AWS_LEVEL_NOTE,
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="FILE.json or FILE.sh")
+    p.add_argument(
+        "--format", choices=["json", "sh"], help="json or sh (default: from the file's suffix)"
+    )
+    p.add_argument("--workload-id", metavar="ID", help="the workload's id in the AWS tool")
+    p.add_argument(
+        "--lens-alias",
+        metavar="ARN",
+        help="the custom lens's ARN in the AWS tool (the script also reads $LENS_ALIAS)",
+    )
+    p.set_defaults(handler=_lazy("aws", "cmd_export_aws_review"))
+
+
 def _policy_commands(sub: Any) -> None:
     from mllens_tui.cli.policy import register
 
     register(sub)
 
 
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands, _policy_commands]
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands, _aws_commands, _policy_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,6 +27,10 @@ def _read_lens_file(path: Path) -> Lens:
 
 
 def cmd_lens_validate(args: argparse.Namespace) -> int:
+    if getattr(args, "format", None) == "aws":
+        from mllens_tui.cli.aws import cmd_lens_validate_aws
+
+        return cmd_lens_validate_aws(args)
     from mllens_tui.lens.registry import resolve_lens
 
     path = Path(args.path) if args.path else None
@@ -63,6 +67,20 @@ def lens_summary(lens: Lens) -> dict[str, Any]:
                 "phase": q.phase,
                 "weight": q.weight,
                 "levels": list(q.levels),
+                "choices": [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "description": c.description,
+                        "helpful_url": c.helpful_url,
+                        "improvement_plan": c.improvement_plan,
+                        "improvement_url": c.improvement_url,
+                    }
+                    for c in q.choices
+                ],
+                "risk_rules": [
+                    {"condition": r.condition, "risk": r.risk.value} for r in q.risk_rules
+                ],
             }
             for q in lens.questions
         ],
