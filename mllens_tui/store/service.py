@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
@@ -30,6 +29,7 @@ from sqlmodel import Session
 
 from mllens_tui import paths
 from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.inputs import name_problem, weight_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import MilestoneInfo, Snapshot, last_change, utc
 from mllens_tui.store import series as history
@@ -144,12 +144,9 @@ def _answer_from_row(row: Row[Any]) -> Answer:
 
 
 def _check_name(name: str, what: str) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput(f"a {what} name cannot be empty")
-    if name != name.strip() or any(ord(c) < 32 for c in name):
-        raise InvalidInput(
-            f"{what} name {name!r} has leading or trailing spaces or control characters"
-        )
+    problem = name_problem(name, what)
+    if problem is not None:
+        raise InvalidInput(problem)
     return name
 
 
@@ -161,8 +158,8 @@ def _check_weights(weights: Mapping[str, float], lens: Lens | None) -> dict[str,
             raise InvalidInput(f"unknown pillar {pillar_id!r} (expected one of: {known})")
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             raise InvalidInput(f"the weight of {pillar_id!r} must be a number, got {weight!r}")
-        if not math.isfinite(weight) or weight <= 0:
-            raise InvalidInput(f"the weight of {pillar_id!r} must be greater than 0")
+        if (problem := weight_problem(weight)) is not None:
+            raise InvalidInput(f"the weight of {pillar_id!r}: {problem}")
         out[pillar_id] = float(weight)
     return out
 
