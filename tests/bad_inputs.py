@@ -82,3 +82,56 @@ def assert_snapshot_refused(
     code, _, err = run(capsys, "import", source, "--workload", "fresh", "--as-milestone")
     assert_refused(code, err, source, where)
     assert digest(db) == before
+
+
+def json_lens(
+    choices: int = 2, rules: list[str] | None = None, pillars: int = 1, choice_id: str = "c"
+) -> dict[str, object]:
+    """A small AWS custom lens document: ``pillars`` pillars of one question each."""
+    question = {
+        "id": "q1",
+        "title": "Q1",
+        "choices": [{"id": f"{choice_id}{i}", "title": f"C{i}"} for i in range(choices)],
+        "riskRules": [{"condition": condition, "risk": "HIGH_RISK"} for condition in (rules or [])]
+        + [{"condition": "default", "risk": "NO_RISK"}],
+    }
+    return {
+        "schemaVersion": "2021-11-01",
+        "name": "Small lens",
+        "description": "",
+        "pillars": [
+            {"id": f"p{i}", "name": f"P{i}", "questions": [{**question, "id": f"q{i}"}]}
+            for i in range(pillars)
+        ],
+    }
+
+
+def toml_lens(
+    choices: int = 2, rules: list[str] | None = None, pillars: int = 1, choice_id: str = "c"
+) -> str:
+    """The same lens in the TOML form the loader reads."""
+    import tomli_w
+
+    rule_tables = [{"condition": c, "risk": "HIGH"} for c in (rules or [])]
+    rule_tables.append({"condition": "default", "risk": "NONE"})
+    return tomli_w.dumps(
+        {
+            "id": "small",
+            "name": "Small lens",
+            "version": "1",
+            "pillars": [{"id": f"p{i}", "name": f"P{i}"} for i in range(pillars)],
+            "questions": [
+                {
+                    "id": f"q{i}",
+                    "title": "Q",
+                    "pillar": f"p{i}",
+                    "prompt": "?",
+                    "choices": [
+                        {"id": f"{choice_id}{k}", "title": f"C{k}"} for k in range(choices)
+                    ],
+                    "risk_rules": rule_tables,
+                }
+                for i in range(pillars)
+            ],
+        }
+    )
