@@ -255,6 +255,9 @@ def _datetime(
 
 def _level_number(col: Collector, where: str, value: object, lens: Lens) -> int:
     if lens.is_choice_based:
+        # Choice-based questions have no levels; the value is kept out but still checked.
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            col.add(where, f"expected a whole number from 0, got {show(value)}")
         return DEFAULT_TARGET
     if isinstance(value, bool) or not isinstance(value, int) or lens.level(value) is None:
         col.add(where, f"expected a level from 0 to {lens.max_level}, got {show(value)}")
