@@ -470,6 +470,11 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = [_store_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for arg in argv:
+        if not arg.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
+            sys.stderr.write(f"mllens: argument {arg!r} is not valid UTF-8\n")
+            return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir:

@@ -61,6 +61,9 @@ def name_problem(name: object, what: str) -> str | None:
         return f"a {what} name has at most {MAX_NAME_LENGTH} characters, got {len(name)}"
     for index, char in enumerate(name):
         code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            # What Python makes of bytes that are not UTF-8 (in argv, say): not storable.
+            return f"{what} name {show(name)} is not valid UTF-8 at character {index + 1}"
         if code < 0x20 or 0x7F <= code <= 0x9F or char in _BIDI or char in _SEPARATORS:
             return (
                 f"{what} name {show(name)} has a control character (U+{code:04X}) at "

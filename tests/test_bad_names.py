@@ -109,3 +109,31 @@ def test_ordinary_names_pass_everywhere(
     code, out, _ = run(capsys, "milestone", "list", good)
     assert code == 0
     assert good in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("workload", "create", "a\udc85b"),
+        ("workload", "create", "ok", "--description", "\udcff"),
+        ("workload", "create", "ok", "--environment", "prod\udcc3"),
+    ],
+    ids=["name", "description", "environment"],
+)
+def test_arguments_that_are_not_utf8_are_refused(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, argv: tuple[str, ...]
+) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which SQLite cannot store."""
+    db = database(capsys, isolated_data)
+    before = db.read_bytes()
+    code, _, err = run(capsys, *argv)
+    assert code == 2, err
+    assert "not valid UTF-8" in err
+    assert "Traceback" not in err
+    assert db.read_bytes() == before
+
+
+def test_a_name_with_a_lone_surrogate_is_refused_by_the_validator() -> None:
+    assert name_problem("a\udc85b", "workload") == (
+        "workload name 'a\\udc85b' is not valid UTF-8 at character 2"
+    )
