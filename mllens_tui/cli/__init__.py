@@ -16,12 +16,21 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from mllens_tui import __version__
 from mllens_tui.assessment import Confidence, NAReason
-from mllens_tui.cli.base import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, Handler, _err
+from mllens_tui.cli.base import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Handler,
+    _err,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -359,6 +368,13 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands, _aws_commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for arg in argv:
+        # Python hands over bytes that are not UTF-8 as lone surrogates; SQLite, files and the
+        # terminal cannot take them, so refuse them here rather than fail deep inside.
+        if not arg.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
+            _err(f"mllens: argument {arg!r} is not valid UTF-8")
+            return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir:

@@ -13,7 +13,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mllens_tui.cli.base import EXIT_OK, EXIT_STORAGE, EXIT_USAGE, CliError, _out, lens_lookup
 

@@ -9,18 +9,25 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from mllens_tui.inputs import read_toml, show, weight_problem
+from mllens_tui.lens.limits import (
+    MAX_CHOICES_PER_QUESTION,
+    MAX_FILE_BYTES,
+    MAX_ID_LENGTH,
+    MAX_PILLARS,
+    MAX_RULES_WITH_DEFAULT,
+)
 from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, Risk, RiskRule
 from mllens_tui.problems import Collector, InputError, Problem
 
 HEADER_FILE = "lens.toml"
 # \Z, not $: "$" also matches before a final newline, which would let "id\n" through.
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
+ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{MAX_ID_LENGTH - 1}}}\Z")
 RISKS = {r.value for r in Risk}
 AWS_RISKS = {"HIGH", "MEDIUM", "LOW"}
 
@@ -72,12 +79,18 @@ def load_lens(path: Path | str) -> Lens:
     problems: list[Problem] = []
     for file in files:
         try:
-            with file.open("rb") as handle:
-                documents.append((file, tomllib.load(handle)))
-        except tomllib.TOMLDecodeError as exc:
-            problems.append(Problem(str(file), "", f"not valid TOML: {exc}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(file), "", f"cannot be read: {exc}"))
+            size = file.stat().st_size
+        except OSError as exc:
+            problems.append(Problem(str(file), "", f"cannot be read: {exc.strerror or exc}"))
+            continue
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(str(file), "", f"{size} bytes: a lens file has at most 500 KB"))
+            continue
+        document = read_toml(file)
+        if isinstance(document, Problem):
+            problems.append(document)
+        else:
+            documents.append((file, document))
     if problems:
         raise InputError(problems, what="lens")
     return build_lens(documents)
@@ -101,7 +114,7 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
     _unknown_keys(head, "", header, LENS_KEYS | {"questions"})
     lens_id = _text(head, header, "id", "")
     if lens_id and not ID_PATTERN.match(lens_id):
-        head.add("id", f"expected letters, digits, '-', '_' or '.', got {lens_id!r}")
+        head.add("id", f"expected letters, digits, '-', '_' or '.', got {show(lens_id)}")
     name = _text(head, header, "name", "")
     version = _text(head, header, "version", "")
     description = _text(head, header, "description", "", required=False)
@@ -135,7 +148,9 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
             if isinstance(qid, str) and qid:
                 where = f"questions.{qid}"
                 if qid in seen:
-                    col.add(f"{where}.id", f"duplicate question id {qid!r} (first in {seen[qid]})")
+                    col.add(
+                        f"{where}.id", f"duplicate question id {show(qid)} (first in {seen[qid]})"
+                    )
                 else:
                     seen[qid] = str(file)
             question = _question(col, where, raw, pillar_ids, phase_ids, levels)
@@ -202,7 +217,7 @@ def _text(
             col.add(_join(where, key), "missing (expected a non-empty string)")
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        col.add(_join(where, key), f"expected a non-empty string, got {value!r}")
+        col.add(_join(where, key), f"expected a non-empty string, got {show(value)}")
         return ""
     return value.strip()
 
@@ -214,7 +229,7 @@ def _url(
     if value:
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            col.add(_join(where, key), f"expected an http(s) URL, got {value!r}")
+            col.add(_join(where, key), f"expected an http(s) URL, got {show(value)}")
             return ""
     return value
 
@@ -233,7 +248,7 @@ def _strings(
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            col.add(f"{_join(where, key)}[{i}]", f"expected a non-empty string, got {item!r}")
+            col.add(f"{_join(where, key)}[{i}]", f"expected a non-empty string, got {show(item)}")
         else:
             out.append(item.strip())
     return tuple(out)
@@ -241,7 +256,7 @@ def _strings(
 
 def _risk(col: Collector, value: object, where: str, allowed: set[str]) -> Risk | None:
     if not isinstance(value, str) or value.upper() not in allowed:
-        col.add(where, f"expected one of {', '.join(sorted(allowed))}, got {value!r}")
+        col.add(where, f"expected one of {', '.join(sorted(allowed))}, got {show(value)}")
         return None
     upper = value.upper()
     # The ML Lens rates nothing LOW; a LOW practice carries MEDIUM in our three-level scale.
@@ -259,6 +274,8 @@ def _named_items(
     if not isinstance(value, list) or not value:
         col.add(key, f"expected a non-empty array of tables [[{key}]]")
         return []
+    if key == "pillars" and len(value) > MAX_PILLARS:
+        col.add(key, f"{len(value)} pillars: a lens has at most {MAX_PILLARS}")
     items: list[_Named] = []
     seen: set[str] = set()
     for i, item in enumerate(value):
@@ -269,9 +286,11 @@ def _named_items(
         _unknown_keys(col, where, item, PILLAR_KEYS)
         item_id = _text(col, item, "id", where)
         if item_id and not ID_PATTERN.match(item_id):
-            col.add(f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {item_id!r}")
+            col.add(
+                f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {show(item_id)}"
+            )
         if item_id in seen:
-            col.add(f"{where}.id", f"duplicate id {item_id!r}")
+            col.add(f"{where}.id", f"duplicate id {show(item_id)}")
         seen.add(item_id)
         name = _text(col, item, "name", where)
         short = _text(col, item, "short", where, required=False)
@@ -299,10 +318,10 @@ def _levels(col: Collector, raw: dict[str, Any]) -> list[Level]:
         _unknown_keys(col, where, item, LEVEL_KEYS)
         number = item.get("level")
         if not isinstance(number, int) or isinstance(number, bool) or number != i:
-            col.add(f"{where}.level", f"expected {i} (levels count up from 0), got {number!r}")
+            col.add(f"{where}.level", f"expected {i} (levels count up from 0), got {show(number)}")
         score = item.get("value")
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
-            col.add(f"{where}.value", f"expected a number from 0 to 1, got {score!r}")
+            col.add(f"{where}.value", f"expected a number from 0 to 1, got {show(score)}")
             score = 0.0
         elif score < previous_value:
             col.add(f"{where}.value", "must not be lower than the value of the level below")
@@ -316,12 +335,11 @@ def _levels(col: Collector, raw: dict[str, Any]) -> list[Level]:
 
 def _weight(col: Collector, raw: dict[str, Any], where: str) -> float:
     value = raw.get("weight", 1)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        col.add(f"{where}.weight", f"expected a number greater than 0, got {value!r}")
+    problem = weight_problem(value)
+    if problem is not None:
+        col.add(f"{where}.weight", problem)
         return 1.0
-    if value != value or value == float("inf"):
-        col.add(f"{where}.weight", f"expected a finite number, got {value!r}")
-        return 1.0
+    assert isinstance(value, int | float)
     return float(value)
 
 
@@ -337,18 +355,18 @@ def _question(
     _unknown_keys(col, where, raw, QUESTION_KEYS)
     qid = _text(col, raw, "id", where)
     if qid and not ID_PATTERN.match(qid):
-        col.add(f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {qid!r}")
+        col.add(f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {show(qid)}")
     title = _text(col, raw, "title", where)
     pillar = _text(col, raw, "pillar", where)
     if pillar and pillar not in pillar_ids:
         col.add(
             f"{where}.pillar",
-            f"unknown pillar {pillar!r} (expected one of: {', '.join(sorted(pillar_ids))})",
+            f"unknown pillar {show(pillar)} (expected one of: {', '.join(sorted(pillar_ids))})",
         )
     phase: str | None = _text(col, raw, "phase", where, required=bool(phase_ids)) or None
     if phase is not None and phase not in phase_ids:
         expected = ", ".join(sorted(phase_ids)) if phase_ids else "none: the lens has no phases"
-        col.add(f"{where}.phase", f"unknown phase {phase!r} (expected one of: {expected})")
+        col.add(f"{where}.phase", f"unknown phase {show(phase)} (expected one of: {expected})")
     aws_risk = None
     if "aws_risk" in raw:
         aws_risk = _risk(col, raw["aws_risk"], f"{where}.aws_risk", AWS_RISKS)
@@ -408,6 +426,11 @@ def _choices(col: Collector, raw: dict[str, Any], where: str) -> tuple[Choice, .
     if not isinstance(value, list) or not value:
         col.add(f"{where}.choices", "expected a non-empty array of tables")
         return ()
+    if len(value) > MAX_CHOICES_PER_QUESTION:
+        col.add(
+            f"{where}.choices",
+            f"{len(value)} choices: a question has at most {MAX_CHOICES_PER_QUESTION}",
+        )
     out: list[Choice] = []
     seen: set[str] = set()
     for i, item in enumerate(value):
@@ -417,8 +440,10 @@ def _choices(col: Collector, raw: dict[str, Any], where: str) -> tuple[Choice, .
             continue
         _unknown_keys(col, cwhere, item, CHOICE_KEYS)
         cid = _text(col, item, "id", cwhere)
+        if cid and not ID_PATTERN.match(cid):
+            col.add(f"{cwhere}.id", f"expected letters, digits, '-', '_' or '.', got {show(cid)}")
         if cid in seen:
-            col.add(f"{cwhere}.id", f"duplicate choice id {cid!r}")
+            col.add(f"{cwhere}.id", f"duplicate choice id {show(cid)}")
         seen.add(cid)
         out.append(
             Choice(
@@ -442,6 +467,11 @@ def _rules(
     if not isinstance(value, list):
         col.add(f"{where}.risk_rules", "expected an array of tables")
         return ()
+    if len(value) > MAX_RULES_WITH_DEFAULT:
+        col.add(
+            f"{where}.risk_rules",
+            f"{len(value)} risk rules: a question has at most {MAX_RULES_WITH_DEFAULT}",
+        )
     out: list[RiskRule] = []
     for i, item in enumerate(value):
         rwhere = f"{where}.risk_rules[{i}]"
@@ -458,7 +488,7 @@ def _rules(
                 col.add(f"{rwhere}.condition", str(exc))
                 continue
             for name in sorted(names - choice_ids):
-                col.add(f"{rwhere}.condition", f"unknown choice {name!r}")
+                col.add(f"{rwhere}.condition", f"unknown choice {show(name)}")
         if condition and risk is not None:
             out.append(RiskRule(condition, risk))
     return tuple(out)
