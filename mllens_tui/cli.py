@@ -100,7 +100,7 @@ def lens_summary(lens: Lens) -> dict[str, Any]:
         "pillars": [{"id": p.id, "name": p.name} for p in lens.pillars],
         "phases": [{"id": p.id, "name": p.name} for p in lens.phases],
         "levels": [
-            {"level": lv.level, "name": lv.name, "value": lv.value, "risk": lv.risk.value}
+            {"level": lv.level, "name": lv.name, "value": lv.value, "risk": str(lv.risk)}
             for lv in lens.levels
         ],
         "questions": [
@@ -163,9 +163,7 @@ def cmd_lens_show(args: argparse.Namespace) -> int:
     _out(lens_table(lens))
     if lens.levels:
         _out()
-        _out(
-            "Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk.value})" for lv in lens.levels)
-        )
+        _out("Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk})" for lv in lens.levels))
     return EXIT_OK
 
 
