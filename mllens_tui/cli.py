@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from mllens_tui import __version__
 
 if TYPE_CHECKING:
-    from mllens_tui.lens.model import Lens
+    from mllens_tui.lens.model import Lens, Question
     from mllens_tui.snapshot import Snapshot
 
 EXIT_OK = 0
@@ -111,6 +111,10 @@ def lens_summary(lens: Lens) -> dict[str, Any]:
                 "phase": q.phase,
                 "weight": q.weight,
                 "levels": list(q.levels),
+                "id_2025": q.id_2025,
+                "phase_2025": q.phase_2025,
+                "scope": q.scope,
+                "evidence": list(q.evidence),
             }
             for q in lens.questions
         ],
@@ -152,10 +156,38 @@ def lens_table(lens: Lens) -> str:
     return "\n".join(lines)
 
 
+def lens_as_2025(lens: Lens) -> Lens:
+    """The lens as the 2025 edition arranges it: each question in its 2025 phase, in 2025 id
+    order within each pillar (a question without a 2025 id keeps its place and phase)."""
+    from dataclasses import replace
+
+    phase_order = {p.id: i for i, p in enumerate(lens.phases)}
+    pillar_order = {p.id: i for i, p in enumerate(lens.pillars)}
+
+    def place(q: Question) -> tuple[int, int, str]:
+        return pillar_order[q.pillar], phase_order.get(q.phase_2025 or "", -1), q.id_2025 or q.id
+
+    questions = sorted(lens.questions, key=place)
+    return replace(lens, questions=tuple(replace(q, phase=q.phase_2025) for q in questions))
+
+
+def lens_2025_list(lens: Lens) -> str:
+    """One line per question of a lens from :func:`lens_as_2025`: 2025 id, title, 2023 id."""
+    width = max(len(q.id_2025 or q.id) for q in lens.questions)
+    lines = []
+    for q in lens.questions:
+        phase = lens.phase(q.phase) if q.phase else None
+        where = f", {phase.name}" if phase else ""
+        lines.append(f"{q.id_2025 or q.id:<{width}}  {q.title} ({q.id}{where})")
+    return "\n".join(lines)
+
+
 def cmd_lens_show(args: argparse.Namespace) -> int:
     lens = _lens(args, args.path)
+    if args.edition == "2025":
+        lens = lens_as_2025(lens)
     if args.json:
-        _print_json(lens_summary(lens))
+        _print_json(lens_summary(lens) | {"edition": args.edition})
         return EXIT_OK
     _out(f"{lens.name}  ({lens.id} {lens.version})")
     _out(f"content hash: {lens.content_hash}")
@@ -164,6 +196,9 @@ def cmd_lens_show(args: argparse.Namespace) -> int:
     if lens.levels:
         _out()
         _out("Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk})" for lv in lens.levels))
+    if args.edition == "2025":
+        _out()
+        _out(lens_2025_list(lens))
     return EXIT_OK
 
 
@@ -391,6 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = lens_sub.add_parser("show", help="the pillar x phase table of a lens")
     p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
     p.add_argument("--json", action="store_true", help="print the lens as JSON")
+    p.add_argument(
+        "--edition",
+        choices=("2023", "2025"),
+        default="2023",
+        help="arrange by the 2023 ids and phases (default) or the 2025 ones, with every question",
+    )
     p.set_defaults(handler=cmd_lens_show)
     p = lens_sub.add_parser("list", help="the built-in lens and the lenses you added")
     p.set_defaults(handler=cmd_lens_list)
