@@ -238,7 +238,8 @@ class MLLensApp(App[None]):
         self.current = message.workload
         await self.switch_mode("dashboard")
         if message.question:
-            if message.workload.lens.question(message.question) is None:
+            wanted = message.workload.lens.question(message.question)
+            if wanted is None:
                 self.notify(
                     f"Unknown question id {message.question!r} in lens "
                     f"{message.workload.lens.id!r}",
@@ -248,7 +249,7 @@ class MLLensApp(App[None]):
             from mllens_tui.app.screens.question import QuestionScreen
 
             order = [q.id for q in message.workload.lens.questions]
-            await self.push_screen(QuestionScreen(order, order.index(message.question)))
+            await self.push_screen(QuestionScreen(order, order.index(wanted.id)))
 
     # -- saving answers ----------------------------------------------------------------------
 

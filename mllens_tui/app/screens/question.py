@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from rich.console import Group
 from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +36,7 @@ from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.lens.model import Question
 
 NOTES_DELAY = 0.6  # seconds of quiet typing before notes are saved
+EVIDENCE_PLACEHOLDER = "https://… or a path, a ticket, a dashboard"
 
 
 class QuestionScreen(AppScreen):
@@ -85,7 +89,7 @@ class QuestionScreen(AppScreen):
             yield Label("Notes (e to edit, escape when done)", classes="q-label")
             yield TextArea(id="q-notes", soft_wrap=True, show_line_numbers=False)
             yield Label("Evidence: a link or where to find it (v)", classes="q-label")
-            yield Input(id="q-evidence", placeholder="https://… or a path, a ticket, a dashboard")
+            yield Input(id="q-evidence", placeholder=EVIDENCE_PLACEHOLDER)
             yield Static(id="q-link", classes="q-link")
         yield Footer()
 
@@ -124,9 +128,12 @@ class QuestionScreen(AppScreen):
         where = " · ".join(x.name for x in (pillar, phase) if x is not None)
         ro = "  [read-only milestone]" if workload.read_only else ""
         self.sub_title = f"{workload.name}{ro}"
-        self.query_one("#q-head", Static).update(
-            f"[b]{q.id}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
-        )
+        head = f"[b]{escape(q.ids)}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
+        if q.scope == "organisation":
+            head += (
+                "\n[dim]Scope: the organisation around this workload, not the workload alone[/dim]"
+            )
+        self.query_one("#q-head", Static).update(head)
         self.query_one("#q-title", Static).update(f"[b]{escape(q.title)}[/b]")
         prompt = self.query_one("#q-prompt", Static)
         prompt.update(escape(q.prompt))
@@ -230,12 +237,19 @@ class QuestionScreen(AppScreen):
         for level, text in zip(workload.lens.levels, q.levels, strict=True):
             mark = "●" if level.level == chosen else " "
             aim = "◎" if level.level == target else " "
-            options.append(
-                Option(
-                    f"{mark}{aim}[b]{level.level} {escape(level.name)}[/b]  {escape(text)}",
-                    id=str(level.level),
-                )
-            )
+            label = f"{mark}{aim}[b]{level.level} {escape(level.name)}[/b]  {escape(text)}"
+            shows = q.evidence_for(level.level)
+            prompt: str | Group = label
+            if shows:
+                # Indented as a block, so that its wrapped lines stay under the level's text.
+                evidence_line = Text(f"Evidence: {shows}", style="dim")
+                prompt = Group(Text.from_markup(label), Padding(evidence_line, (0, 0, 0, 4)))
+            options.append(Option(prompt, id=str(level.level)))
+        # The evidence box asks for what shows the chosen level.
+        evidence = self.query_one("#q-evidence", Input)
+        wanted = q.evidence_for(chosen)
+        evidence.placeholder = f"Level {chosen}: {wanted}" if wanted else EVIDENCE_PLACEHOLDER
+        evidence.tooltip = wanted or None
         levels.clear_options()
         levels.add_options(options)
         if highlighted is None:
