@@ -293,6 +293,8 @@ def test_show_the_2025_edition_by_2025_ids_and_phases(
         "phase_2025": "monitor",
         "scope": "organisation",
         "evidence": ["Nothing to open.", "The log group."],
+        "choices": [],
+        "risk_rules": [],
     }
     with pytest.raises(SystemExit) as info:
         main(["lens", "show", "--edition", "2024"])
