@@ -59,7 +59,14 @@ class QuestionScreen(AppScreen):
         Binding("v", "edit_evidence", "Evidence", id="question.evidence", show=False),
         Binding("t", "target", "Target", id="question.target", show=False),
         Binding("c", "confidence", "Confidence", id="question.confidence", show=False),
-        Binding("u", "undo", "Undo", id="question.undo", tooltip="Undo the last change here"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="question.undo",
+            tooltip="Undo the last change made here",
+            show=False,  # at 80 columns the footer has no room; help lists it, and the notice
+        ),
         Binding("x", "clear", "Clear answer", id="question.clear", show=False),
         Binding("o", "open_link", "Open official page", id="question.link", show=False),
         Binding("escape", "back", "Back", id="question.back"),
