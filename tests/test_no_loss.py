@@ -4,7 +4,7 @@ pause between typing and quitting; and a change that drops an N/A can be undone.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from mllens_tui.app import make_app
 from mllens_tui.app.app import MLLensApp
@@ -159,11 +159,12 @@ async def test_u_undoes_several_changes_newest_first_even_on_other_questions(
         assert app.screen.query_one("#q-evidence", Input).value == ""
 
 
-async def test_undo_is_shown_in_the_footer_of_the_question_screen(
-    db_url: str, workload: str
-) -> None:
+async def test_help_lists_undo_and_clear(db_url: str, workload: str) -> None:
     app = make_app(db_url=db_url, workload=workload, question="MLOE-01")
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        footer_keys = {b.key for (_, b, enabled, _) in app.active_bindings.values() if b.show}
-        assert "u" in footer_keys
+        await pilot.press("question_mark")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        assert "Undo" in str(rows["u"]) and "Clear answer" in str(rows["x"])
