@@ -8,7 +8,6 @@ command runs.
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -34,7 +33,6 @@ USAGE = """\
 mllens plan WORKLOAD [--json] [--sort {priority,due}]
        mllens plan set WORKLOAD QUESTION [--owner NAME] [--due YYYY-MM-DD]
        mllens plan set WORKLOAD QUESTION --clear"""
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def register(sub: Any) -> None:
@@ -80,12 +78,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _parse_due(text: str) -> date:
-    try:
-        if not _DATE.fullmatch(text):
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"--due: expected a date such as 2027-03-31, got {text!r}") from None
+    from mllens_tui.inputs import day_problem
+
+    if (problem := day_problem(text)) is not None:
+        raise CliError(f"--due: {problem}")
+    return date.fromisoformat(text)
 
 
 def _set(args: argparse.Namespace, workload: str, question_id: str) -> int:
