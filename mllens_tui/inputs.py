@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import reprlib
 import tomllib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,21 @@ def name_problem(name: object, what: str) -> str | None:
                 f"character {index + 1}"
             )
     return None
+
+
+def tag_problem(tag: object) -> str | None:
+    """Why ``tag`` cannot tag a workload, or None: a tag is checked as a name is."""
+    return name_problem(tag, "tag")
+
+
+def tag_key(tag: str) -> str:
+    """What makes two tags the same: case does not (``Team-A`` is ``team-a``)."""
+    return tag.casefold()
+
+
+def sorted_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as they are shown and exported: sorted without regard to case."""
+    return tuple(sorted(tags, key=lambda t: (tag_key(t), t)))
 
 
 def weight_problem(weight: object) -> str | None:

@@ -157,8 +157,29 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_workload_tags(conn: Connection) -> None:
+    md = MetaData()
+    Table("workload", md, Column("id", Integer, primary_key=True))
+    Table(
+        "workload_tag",
+        md,
+        Column(
+            "workload_id",
+            Integer,
+            ForeignKey("workload.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        # The tag folded to lower case: a workload has a tag once, however it is spelt.
+        Column("tag_key", String, primary_key=True),
+        Column("tag", String, nullable=False),
+        Index("ix_workload_tag_key", "tag_key"),
+    )
+    md.tables["workload_tag"].create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workloads, answers, answer history, milestones", _v1_initial),
+    Migration(2, "workload tags (workload_tag: one row per tag of a workload)", _v2_workload_tags),
 )
 
 

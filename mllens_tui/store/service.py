@@ -25,34 +25,37 @@ from mllens_tui.snapshot import Snapshot
 from mllens_tui.store.engine import DEFAULT_BUSY_TIMEOUT, open_database
 from mllens_tui.store.errors import AlreadyExists, InvalidInput
 from mllens_tui.store.milestones import _milestone_time, milestone_name_for
+from mllens_tui.store.portfolio import PortfolioStore
 from mllens_tui.store.records import (
     AnswerChangeRecord,
     HistoryPoint,
     MilestoneRecord,
+    PortfolioRecord,
     WorkloadRecord,
 )
 from mllens_tui.store.rows import (
     WORKLOAD,
     _check_name,
+    _check_tag,
     _check_weights,
     _normalise,
     _weights_from_db,
     _weights_to_db,
 )
 from mllens_tui.store.tables import WorkloadRow
-from mllens_tui.store.timeline import TimelineStore
 
 __all__ = [
     "AnswerChangeRecord",
     "HistoryPoint",
     "MilestoneRecord",
+    "PortfolioRecord",
     "Store",
     "WorkloadRecord",
     "milestone_name_for",
 ]
 
 
-class Store(TimelineStore):
+class Store(PortfolioStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
@@ -81,6 +84,7 @@ class Store(TimelineStore):
             row = self._workload_row(session, workload)
             assert row.id is not None
             answers = self._answers(session, row.id)
+            tags = self._tags(session, row.id).get(row.id)
         return Snapshot(
             lens_id=row.lens_id,
             lens_version=row.lens_version,
@@ -90,6 +94,7 @@ class Store(TimelineStore):
             environment=row.environment,
             profile=Profile(row.default_target, _weights_from_db(row.pillar_weights)),
             answers=answers,
+            tags=tags,
         )
 
     def import_snapshot(
@@ -196,5 +201,7 @@ class Store(TimelineStore):
             row.lens_hash = lens_hash
             before = self._answers(session, row.id)
             self._write_answers(session, row, before, answers, "")
+            if snapshot.tags is not None:
+                self._set_tags(session, row, [_check_tag(tag) for tag in snapshot.tags])
         session.flush()
         return row

@@ -1,14 +1,15 @@
-"""The workloads: list, create, update, rename and delete, with their answer and milestone
-counts."""
+"""The workloads: list, create, update, rename, tag and delete, with their answer and
+milestone counts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlmodel import Session
 
 from mllens_tui.assessment import Profile
+from mllens_tui.inputs import sorted_tags, tag_key
 from mllens_tui.lens.model import Lens
 from mllens_tui.store import rows
 from mllens_tui.store.errors import (
@@ -22,7 +23,9 @@ from mllens_tui.store.rows import (
     MILESTONE,
     MILESTONE_ANSWER,
     WORKLOAD,
+    WORKLOAD_TAG,
     _check_name,
+    _check_tag,
     _check_target,
     _check_weights,
     _from_db,
@@ -64,12 +67,28 @@ class WorkloadStore(StoreBase):
             out.setdefault(wid, [0, 0, 0])[2] = n_milestones
         return {wid: (c[0], c[1], c[2]) for wid, c in out.items()}
 
+    def _tags(self, session: Session, workload_id: int | None = None) -> dict[int, tuple[str, ...]]:
+        """The tags per workload id, sorted, for one workload or for all."""
+        query = select(WORKLOAD_TAG.c.workload_id, WORKLOAD_TAG.c.tag)
+        if workload_id is not None:
+            query = query.where(WORKLOAD_TAG.c.workload_id == workload_id)
+        found: dict[int, list[str]] = {}
+        for wid, tag in session.execute(query):
+            found.setdefault(wid, []).append(tag)
+        return {wid: sorted_tags(tags) for wid, tags in found.items()}
+
     def _record(
-        self, session: Session, row: WorkloadRow, counts: tuple[int, int, int] | None = None
+        self,
+        session: Session,
+        row: WorkloadRow,
+        counts: tuple[int, int, int] | None = None,
+        tags: tuple[str, ...] | None = None,
     ) -> WorkloadRecord:
         assert row.id is not None
         if counts is None:
             counts = self._counts(session, row.id).get(row.id, (0, 0, 0))
+        if tags is None:
+            tags = self._tags(session, row.id).get(row.id, ())
         return WorkloadRecord(
             id=row.id,
             name=row.name,
@@ -85,6 +104,7 @@ class WorkloadStore(StoreBase):
             lens_version=row.lens_version,
             not_applicable_count=counts[1],
             milestone_count=counts[2],
+            tags=tags,
         )
 
     def list_workloads(self) -> list[WorkloadRecord]:
@@ -92,7 +112,13 @@ class WorkloadStore(StoreBase):
         with self._session(write=False) as session:
             rows = session.scalars(select(WorkloadRow).order_by(WORKLOAD.c.name)).all()
             counts = self._counts(session)
-            return [self._record(session, row, counts.get(row.id or 0, (0, 0, 0))) for row in rows]
+            tags = self._tags(session)
+            return [
+                self._record(
+                    session, row, counts.get(row.id or 0, (0, 0, 0)), tags.get(row.id or 0, ())
+                )
+                for row in rows
+            ]
 
     def get_workload(self, name: str) -> WorkloadRecord:
         with self._session(write=False) as session:
@@ -204,11 +230,60 @@ class WorkloadStore(StoreBase):
                 session.flush()
             return self._record(session, row)
 
+    def tag_workload(self, name: str, tags: Iterable[str]) -> WorkloadRecord:
+        """Add tags; one the workload has already, in any case, is kept as it was spelt."""
+        wanted = [_check_tag(tag) for tag in tags]
+        with self._session(write=True) as session:
+            row = self._workload_row(session, name)
+            self._add_tags(session, row, wanted)
+            return self._record(session, row)
+
+    def _add_tags(self, session: Session, row: WorkloadRow, tags: Iterable[str]) -> None:
+        have = set(
+            session.scalars(
+                select(WORKLOAD_TAG.c.tag_key).where(WORKLOAD_TAG.c.workload_id == row.id)
+            )
+        )
+        new: dict[str, str] = {}
+        for tag in tags:
+            key = tag_key(tag)
+            if key not in have and key not in new:
+                new[key] = tag
+        if new:
+            session.execute(
+                insert(WORKLOAD_TAG),
+                [{"workload_id": row.id, "tag_key": k, "tag": t} for k, t in new.items()],
+            )
+
+    def _set_tags(self, session: Session, row: WorkloadRow, tags: Iterable[str]) -> None:
+        session.execute(delete(WORKLOAD_TAG).where(WORKLOAD_TAG.c.workload_id == row.id))
+        self._add_tags(session, row, tags)
+
+    def untag_workload(self, name: str, tags: Iterable[str]) -> WorkloadRecord:
+        """Remove tags, in any case; a tag the workload does not have is refused."""
+        keys = {tag_key(tag): tag for tag in tags}
+        with self._session(write=True) as session:
+            row = self._workload_row(session, name)
+            have = set(
+                session.scalars(
+                    select(WORKLOAD_TAG.c.tag_key).where(WORKLOAD_TAG.c.workload_id == row.id)
+                )
+            )
+            missing = [tag for key, tag in keys.items() if key not in have]
+            if missing:
+                raise NotFound(f"workload {row.name!r} has no tag {missing[0]!r}")
+            session.execute(
+                delete(WORKLOAD_TAG).where(
+                    (WORKLOAD_TAG.c.workload_id == row.id) & WORKLOAD_TAG.c.tag_key.in_(keys)
+                )
+            )
+            return self._record(session, row)
+
     def delete_workload(self, name: str) -> None:
         """Delete a workload with its answers, history and milestones."""
         with self._session(write=True) as session:
             row = self._workload_row(session, name)
-            for child in (MILESTONE_ANSWER, MILESTONE, CHANGE, ANSWER):
+            for child in (MILESTONE_ANSWER, MILESTONE, CHANGE, ANSWER, WORKLOAD_TAG):
                 # ON DELETE CASCADE does this too; explicit deletes also hold where a backend
                 # does not enforce foreign keys.
                 if child is MILESTONE_ANSWER:

@@ -1,0 +1,114 @@
+"""Every workload at once, for the portfolio: records, tags, current answers and the latest
+milestone of each, read in one transaction with a fixed number of queries (never one per
+workload), so that a thousand workloads cost what ten do, times the rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from mllens_tui.assessment import Answer, Profile
+from mllens_tui.lens.model import Lens
+from mllens_tui.portfolio import Column, Row, pillar_columns, portfolio_row
+from mllens_tui.store.records import PortfolioRecord
+from mllens_tui.store.rows import (
+    ANSWER,
+    ANSWER_COLUMNS,
+    MILESTONE,
+    WORKLOAD,
+    _answer_from_row,
+    _from_db,
+)
+from mllens_tui.store.tables import WorkloadRow
+from mllens_tui.store.timeline import TimelineStore
+
+
+class PortfolioStore(TimelineStore):
+    """The read the portfolio screen and ``mllens portfolio`` make."""
+
+    def portfolio(self) -> list[PortfolioRecord]:
+        """Every workload by name, with its current answers and latest milestone."""
+        with self._session(write=False) as session:
+            workloads = session.scalars(select(WorkloadRow).order_by(WORKLOAD.c.name)).all()
+            counts = self._counts(session)
+            tags = self._tags(session)
+            answers: dict[int, dict[str, Answer]] = {}
+            for row in session.execute(
+                select(ANSWER.c.workload_id, *(ANSWER.c[n] for n in ANSWER_COLUMNS))
+            ):
+                answers.setdefault(row.workload_id, {})[row.question_id] = _answer_from_row(row)
+            newest = (
+                func.row_number()
+                .over(
+                    partition_by=MILESTONE.c.workload_id,
+                    order_by=(MILESTONE.c.created_at.desc(), MILESTONE.c.id.desc()),
+                )
+                .label("newest")
+            )
+            ranked = select(
+                MILESTONE.c.workload_id,
+                MILESTONE.c.name,
+                MILESTONE.c.created_at,
+                MILESTONE.c.overall_score,
+                newest,
+            ).subquery()
+            latest = {
+                m.workload_id: m
+                for m in session.execute(select(ranked).where(ranked.c.newest == 1))
+            }
+            out = []
+            for workload in workloads:
+                wid = workload.id
+                assert wid is not None
+                record = self._record(
+                    session, workload, counts.get(wid, (0, 0, 0)), tags.get(wid, ())
+                )
+                current = answers.get(wid, {})
+                milestone = latest.get(wid)
+                moments = [a.answered_at for a in current.values() if a.answered_at is not None]
+                last: datetime | None = max(moments) if moments else None
+                if last is None and milestone is not None:
+                    last = _from_db(milestone.created_at)
+                out.append(
+                    PortfolioRecord(
+                        workload=record,
+                        answers=current,
+                        milestone=milestone.name if milestone is not None else None,
+                        milestone_overall=milestone.overall_score if milestone else None,
+                        last_assessed=last,
+                    )
+                )
+            return out
+
+
+def portfolio_rows(
+    records: Iterable[PortfolioRecord], find_lens: Callable[[str], Lens | None]
+) -> tuple[list[Row], list[Column]]:
+    """Score every workload with its lens (looked up once per lens id): the portfolio's rows,
+    and its pillar columns. A workload whose lens is not installed gets a row without scores."""
+    from mllens_tui.scoring import score
+
+    lenses: dict[str, Lens | None] = {}
+    rows = []
+    for record in records:
+        workload = record.workload
+        if workload.lens_id not in lenses:
+            lenses[workload.lens_id] = find_lens(workload.lens_id)
+        lens = lenses[workload.lens_id]
+        profile = Profile(workload.default_target, dict(workload.pillar_weights))
+        scores = score(lens, record.answers, profile) if lens is not None else None
+        rows.append(
+            portfolio_row(
+                workload.name,
+                workload.lens_id,
+                scores,
+                environment=workload.environment,
+                tags=workload.tags,
+                last_assessed=record.last_assessed,
+                milestone=record.milestone,
+                milestone_overall=record.milestone_overall,
+            )
+        )
+    return rows, list(pillar_columns(lens for lens in lenses.values() if lens is not None))
