@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -19,7 +19,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.compare import CompareScreen
 from mllens_tui.app.screens.dialogs import Choose
-from mllens_tui.app.widgets.tables import FitTable
 from mllens_tui.portfolio import (
     FIGURES,
     Column,
@@ -43,6 +42,9 @@ STALE_DAYS = 90
 ANY = "*"  # the "no filter" option of a Choose dialog
 SUMMARY = ("mean", "worst", "spread")
 SUMMARY_KEY = "summary:"
+MIN_NAME, MAX_NAME = 12, 28
+# The worst workload's name in a pillar column: short at 80 columns, whole names at 200.
+WORST_WIDTH, WIDE_WORST_WIDTH, WIDE_SCREEN = 8, 18, 160
 
 
 class PortfolioScreen(AppScreen):
@@ -89,17 +91,24 @@ class PortfolioScreen(AppScreen):
         self.descending = False
         self.marked: list[str] = []
         self.shown: Portfolio | None = None
+        self._wide: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading every workload…", id="portfolio-status")
-        yield FitTable(id="portfolio-table", cursor_type="row", fixed_rows=3, flex="name")
+        yield DataTable(id="portfolio-table", cursor_type="row")
         yield Static(id="portfolio-shared")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.mllens.store is not None:
             self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= WIDE_SCREEN
+        if self.rows and wide != self._wide:
+            self.show()
+        self._wide = wide
 
     def on_screen_resume(self) -> None:
         if self.rows and self.mllens.store is not None:
@@ -140,6 +149,13 @@ class PortfolioScreen(AppScreen):
         name, overall, change, high risks and floor are on screen before any pillar."""
         return [*sort_keys(self.columns), "tags"]
 
+    def _name_width(self) -> int:
+        """Room for the mark and the longest name, within bounds: at 80 columns the name and
+        the overall score come first, and a long name is clipped rather than pushing every
+        score off screen."""
+        longest = max((len(r.name) for r in self.rows), default=0)
+        return max(MIN_NAME, min(MAX_NAME, longest + 2))
+
     def _heading(self, key: str) -> str:
         if key == "tags":
             return "Tags"
@@ -166,8 +182,9 @@ class PortfolioScreen(AppScreen):
         return [cells[key] for key in self._keys()]
 
     def _summary_cells(self, portfolio: Portfolio, what: str) -> list[str]:
+        width = WIDE_WORST_WIDTH if self.size.width >= WIDE_SCREEN else WORST_WIDTH
         pillar_cells = {
-            c.key: summary_cell(portfolio.summary[c.pillar], what, 10) for c in self.columns
+            c.key: summary_cell(portfolio.summary[c.pillar], what, width) for c in self.columns
         }
         return [
             f"  {what.capitalize()}" if key == "name" else pillar_cells.get(key, "")
@@ -185,22 +202,26 @@ class PortfolioScreen(AppScreen):
             descending=self.descending,
         )
         self.shown = portfolio
-        table = self.query_one(FitTable)
+        table = self.query_one(DataTable)
         selected = self._selected()
-        # Rebuilt each time: the sorted column's heading carries the arrow.
+        # Rebuilt each time: the sorted column's heading carries the arrow. The summary rows
+        # stay on top while the workloads scroll; a DataTable fails drawing fixed rows it does
+        # not have yet, so they are fixed only once added.
+        table.fixed_rows = 0
         table.clear(columns=True)
         for key in self._keys():
-            table.add_column(self._heading(key), key=key)
+            width = self._name_width() if key == "name" else None
+            table.add_column(self._heading(key), key=key, width=width)
         for what in SUMMARY:
             table.add_row(*self._summary_cells(portfolio, what), key=SUMMARY_KEY + what)
+        table.fixed_rows = len(SUMMARY)
         for row in portfolio.rows:
             table.add_row(*self._cells(row), key=row.name)
-        table.fit()
         names = [r.name for r in portfolio.rows]
         if selected in names:
             table.move_cursor(row=table.get_row_index(selected))
         elif names:
-            table.move_cursor(row=3)
+            table.move_cursor(row=len(SUMMARY))
         table.focus()
         self._status(portfolio)
         shared = shared_weaknesses(portfolio)
@@ -221,7 +242,7 @@ class PortfolioScreen(AppScreen):
     # -- actions ------------------------------------------------------------------------------
 
     def _selected(self) -> str | None:
-        table = self.query_one(FitTable)
+        table = self.query_one(DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
