@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -15,30 +16,63 @@ from mllens_tui.portfolio import Column, Row, pillar_columns, portfolio_row
 from mllens_tui.store.records import PortfolioRecord
 from mllens_tui.store.rows import (
     ANSWER,
-    ANSWER_COLUMNS,
     MILESTONE,
     WORKLOAD,
-    _answer_from_row,
+    _decode,
     _from_db,
 )
 from mllens_tui.store.tables import WorkloadRow
 from mllens_tui.store.timeline import TimelineStore
 
 
+def _choices(text: str | None) -> tuple[str, ...] | None:
+    choices = _decode(text)
+    return choices if isinstance(choices, tuple) else None
+
+
 class PortfolioStore(TimelineStore):
     """The read the portfolio screen and ``mllens portfolio`` make."""
 
     def portfolio(self) -> list[PortfolioRecord]:
-        """Every workload by name, with its current answers and latest milestone."""
+        """Every workload by name, with its current answers as scoring reads them (level,
+        choices, N/A, target; no notes or times) and its latest milestone."""
         with self._session(write=False) as session:
             workloads = session.scalars(select(WorkloadRow).order_by(WORKLOAD.c.name)).all()
             counts = self._counts(session)
             tags = self._tags(session)
             answers: dict[int, dict[str, Answer]] = {}
-            for row in session.execute(
-                select(ANSWER.c.workload_id, *(ANSWER.c[n] for n in ANSWER_COLUMNS))
-            ):
-                answers.setdefault(row.workload_id, {})[row.question_id] = _answer_from_row(row)
+            # Only what scoring reads: times, notes and evidence of 100,000 answers would
+            # cost more to convert than the scoring itself. Answers are immutable and a lens
+            # has few distinct ones (question x level x target), so equal ones are shared.
+            shared: dict[tuple[Any, ...], Answer] = {}
+            found = session.execute(
+                select(
+                    ANSWER.c.workload_id,
+                    ANSWER.c.question_id,
+                    ANSWER.c.level,
+                    ANSWER.c.choices,
+                    ANSWER.c.not_applicable,
+                    ANSWER.c.target,
+                )
+            ).all()
+            for wid, *values in found:
+                key = tuple(values)
+                answer = shared.get(key)
+                if answer is None:
+                    qid, level, choices, na, target = values
+                    answer = shared[key] = Answer(
+                        qid,
+                        level=level,
+                        choices=_choices(choices),
+                        not_applicable=bool(na),
+                        target=target,
+                    )
+                answers.setdefault(wid, {})[answer.question_id] = answer
+            latest_answer = select(ANSWER.c.workload_id, func.max(ANSWER.c.answered_at))
+            answered_at = {
+                wid: moment
+                for wid, moment in session.execute(latest_answer.group_by(ANSWER.c.workload_id))
+            }
             newest = (
                 func.row_number()
                 .over(
@@ -67,8 +101,8 @@ class PortfolioStore(TimelineStore):
                 )
                 current = answers.get(wid, {})
                 milestone = latest.get(wid)
-                moments = [a.answered_at for a in current.values() if a.answered_at is not None]
-                last: datetime | None = max(moments) if moments else None
+                moment = answered_at.get(wid)
+                last: datetime | None = _from_db(moment) if moment is not None else None
                 if last is None and milestone is not None:
                     last = _from_db(milestone.created_at)
                 out.append(

@@ -52,6 +52,7 @@ class WorkloadRecord:
 class PortfolioRecord:
     """A workload as the portfolio needs it: its record, current answers and latest milestone.
 
+    ``answers`` hold what scoring reads (level, choices, N/A, target), not notes or times.
     ``last_assessed`` is the latest answer time, else the latest milestone's time.
     """
 
