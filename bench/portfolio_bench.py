@@ -10,14 +10,16 @@ copied with plain SQL), tags every workload, then prints:
 - cli: ``mllens portfolio`` as a user runs it, a new process each time (start-up included);
 - screen: from pressing ``o`` on the workload list to the portfolio table drawn (Pilot, 80x24);
 
-medians in milliseconds, and the ratio of the largest size to the smallest. Figures, not a
-pass/fail test.
+medians in milliseconds of wall time and, in brackets, of CPU time (this process's, or the
+child's for ``mllens portfolio``): on a shared machine the CPU time is the steadier figure.
+Then the ratio of the largest size to the smallest. Figures, not a pass/fail test.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -35,6 +37,13 @@ from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store import Store
 from mllens_tui.store.portfolio import portfolio_rows
 
+LABELS = {
+    "read": "read",
+    "score": "score",
+    "cli": "mllens portfolio",
+    "screen": "screen first draw",
+}
+
 
 def tag_all(path: Path) -> None:
     with sqlite3.connect(path) as conn:
@@ -46,14 +55,24 @@ def tag_all(path: Path) -> None:
     conn.close()
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
+Figure = tuple[float, float]  # wall, CPU (ms)
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> Figure:
     fn()
-    runs = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs)
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((_cpu() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def cli(url: str) -> None:
@@ -64,25 +83,25 @@ def cli(url: str) -> None:
     )
 
 
-def screen_first_draw(url: str) -> float:
+def screen_first_draw(url: str) -> Figure:
     from textual.widgets import DataTable
 
     from mllens_tui.app import make_app
     from mllens_tui.app.pilot import settle
     from mllens_tui.app.screens.portfolio import PortfolioScreen
 
-    async def run() -> float:
+    async def run() -> Figure:
         app = make_app(db_url=url)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             await pilot.press("o")
             await settle(pilot)
             assert isinstance(app.screen, PortfolioScreen)
             table = app.screen.query_one("#portfolio-table", DataTable)
             assert table.row_count > 3
             await pilot.pause()
-            return (time.perf_counter() - start) * 1000
+            return (time.perf_counter() - start) * 1000, (_cpu() - cpu) * 1000
 
     return asyncio.run(run())
 
@@ -93,7 +112,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     lens = builtin_lens()
-    results: dict[int, dict[str, float]] = {}
+    results: dict[int, dict[str, Figure]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             path = Path(tmp) / f"portfolio-{size}.db"
@@ -110,22 +129,27 @@ def main() -> None:
                     ),
                 }
             figures["cli"] = median_ms(lambda url=url: cli(url), args.repeat)
-            figures["screen"] = statistics.median(
-                screen_first_draw(url) for _ in range(args.repeat)
+            draws = [screen_first_draw(url) for _ in range(args.repeat)]
+            figures["screen"] = (
+                statistics.median(d[0] for d in draws),
+                statistics.median(d[1] for d in draws),
             )
             results[size] = figures
             print(
-                f"{size:>5} workloads: read {figures['read']:7.1f} ms  "
-                f"score {figures['score']:7.1f} ms  mllens portfolio {figures['cli']:7.1f} ms  "
-                f"screen first draw {figures['screen']:7.1f} ms"
+                f"{size:>5} workloads: "
+                + "  ".join(
+                    f"{LABELS[k]} {w:7.1f} ms ({c:6.1f} CPU)" for k, (w, c) in figures.items()
+                )
             )
     small, large = min(results), max(results)
     if small != large:
-        ratio = {k: results[large][k] / results[small][k] for k in results[small]}
         print(
-            f"ratio {large}/{small}: read {ratio['read']:.1f}x  score {ratio['score']:.1f}x  "
-            f"mllens portfolio {ratio['cli']:.1f}x  screen {ratio['screen']:.1f}x  "
-            f"(workloads x{large / small:.0f})"
+            f"ratio {large}/{small} (workloads x{large / small:.0f}): "
+            + "  ".join(
+                f"{LABELS[k]} {results[large][k][0] / results[small][k][0]:.1f}x "
+                f"({results[large][k][1] / max(results[small][k][1], 0.001):.1f}x CPU)"
+                for k in results[small]
+            )
         )
 
 

@@ -73,6 +73,9 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
         ),
         answers={q: draw(answers(q)) for q in qids},
         milestone=milestone,
+        tags=draw(
+            st.one_of(st.none(), st.lists(NAMES, unique_by=str.casefold, max_size=4).map(tuple))
+        ),
     )
 
 
