@@ -2,7 +2,7 @@
 
 This module is the entry point: the parser of every command, and ``main``. Each command's
 handler lives in the module of its group (``lens``, ``score``, ``workload``, ``export``,
-``milestone``, ``report``, ``open``), shared plumbing in ``base``.
+``milestone``, ``report``, ``open``, ``portfolio``), shared plumbing in ``base``.
 
 Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plotext.
 

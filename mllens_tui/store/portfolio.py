@@ -22,7 +22,7 @@ from mllens_tui.store.rows import (
     _from_db,
 )
 from mllens_tui.store.tables import WorkloadRow
-from mllens_tui.store.timeline import TimelineStore
+from mllens_tui.store.workloads import WorkloadStore
 
 
 def _choices(text: str | None) -> tuple[str, ...] | None:
@@ -30,7 +30,7 @@ def _choices(text: str | None) -> tuple[str, ...] | None:
     return choices if isinstance(choices, tuple) else None
 
 
-class PortfolioStore(TimelineStore):
+class PortfolioStore(WorkloadStore):
     """The read the portfolio screen and ``mllens portfolio`` make."""
 
     def portfolio(self) -> list[PortfolioRecord]:

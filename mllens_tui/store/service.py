@@ -5,7 +5,8 @@ out frozen records (``records.py``) or core objects (``Answer``, ``Snapshot``), 
 
 ``Store`` is the one entry point; its parts live by concern: ``session`` (the database and the
 transaction helper), ``workloads``, ``answers`` (with their history), ``milestones`` and
-``timeline`` (the score over time), on the row conversions of ``rows``. Here are what spans
+``timeline`` (the score over time) and ``portfolio`` (every workload in one read), on the row
+conversions of ``rows``. Here are what spans
 them: a workload as a snapshot, and importing one. Importing a snapshot or creating a milestone
 is one transaction.
 """
@@ -43,6 +44,7 @@ from mllens_tui.store.rows import (
     _weights_to_db,
 )
 from mllens_tui.store.tables import WorkloadRow
+from mllens_tui.store.timeline import TimelineStore
 
 __all__ = [
     "AnswerChangeRecord",
@@ -55,7 +57,7 @@ __all__ = [
 ]
 
 
-class Store(PortfolioStore):
+class Store(TimelineStore, PortfolioStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
