@@ -75,6 +75,7 @@ def test_the_portfolio_read_costs_the_same_queries_for_3_or_30_workloads(
     large = Store.open(f"sqlite:///{tmp_path / 'large.db'}")
     build_estate(large, ml_lens, 30, recent=NOW)
     assert len(_statements(small)) == len(_statements(large)) <= 8
+    assert any("FROM answer" in s for s in _statements(large))
     records = large.portfolio()
     assert len(records) == 30
     first = records[0]
@@ -359,3 +360,17 @@ def test_import_a_folder_of_snapshots_one_transaction_each(
 
     code, _, err = run(capsys, "--db", other, "import", *files, "--workload", "x")
     assert code == 2 and "--as-milestone" in err
+
+
+def test_pillars_only_scores_give_the_same_overall_pillars_and_floor(estate: Store) -> None:
+    from mllens_tui.assessment import Profile
+    from mllens_tui.lens.registry import builtin_lens
+    from mllens_tui.scoring import score
+
+    lens = builtin_lens()
+    for record in estate.portfolio()[:6]:
+        profile = Profile(record.workload.default_target, dict(record.workload.pillar_weights))
+        full = score(lens, record.answers, profile)
+        lean = score(lens, record.answers, profile, pillars_only=True)
+        assert lean.overall == full.overall and lean.pillars == full.pillars
+        assert lean.floor == full.floor and full.plan and not lean.plan

@@ -45,16 +45,17 @@ class PortfolioStore(WorkloadStore):
             # cost more to convert than the scoring itself. Answers are immutable and a lens
             # has few distinct ones (question x level x target), so equal ones are shared.
             shared: dict[tuple[Any, ...], Answer] = {}
-            found = session.execute(
-                select(
-                    ANSWER.c.workload_id,
-                    ANSWER.c.question_id,
-                    ANSWER.c.level,
-                    ANSWER.c.choices,
-                    ANSWER.c.not_applicable,
-                    ANSWER.c.target,
+            # Through the driver's own cursor: a hundred thousand rows through SQLAlchemy's
+            # result rows cost more than the query. Plain SQL, so any backend takes it.
+            cursor = session.connection().connection.cursor()
+            try:
+                cursor.execute(
+                    "SELECT workload_id, question_id, level, choices, not_applicable, target "
+                    "FROM answer"
                 )
-            ).all()
+                found = cursor.fetchall()
+            finally:
+                cursor.close()
             for wid, *values in found:
                 key = tuple(values)
                 answer = shared.get(key)
@@ -132,7 +133,7 @@ def portfolio_rows(
             lenses[workload.lens_id] = find_lens(workload.lens_id)
         lens = lenses[workload.lens_id]
         profile = Profile(workload.default_target, dict(workload.pillar_weights))
-        scores = score(lens, record.answers, profile) if lens is not None else None
+        scores = None if lens is None else score(lens, record.answers, profile, pillars_only=True)
         rows.append(
             portfolio_row(
                 workload.name,
