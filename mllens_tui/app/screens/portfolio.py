@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -106,7 +107,7 @@ class PortfolioScreen(AppScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         wide = event.size.width >= WIDE_SCREEN
-        if self.rows and wide != self._wide:
+        if self.rows and self._wide is not None and wide != self._wide:
             self.show()
         self._wide = wide
 
@@ -166,7 +167,7 @@ class PortfolioScreen(AppScreen):
             title += " ↓" if self.descending else " ↑"
         return title
 
-    def _cells(self, row: Row) -> list[str]:
+    def _cells(self, row: Row) -> list[Text]:
         cells = {
             "name": ("● " if row.name in self.marked else "  ") + row.name,
             "overall": score_cell(row.overall),
@@ -179,15 +180,17 @@ class PortfolioScreen(AppScreen):
         }
         for column in self.columns:
             cells[column.key] = score_cell(row.pillars.get(column.pillar))
-        return [cells[key] for key in self._keys()]
+        # Text, not str: a name such as "[b]ot" is shown as written, never read as markup
+        # (and a thousand rows are not parsed for markup).
+        return [Text(cells[key], no_wrap=True) for key in self._keys()]
 
-    def _summary_cells(self, portfolio: Portfolio, what: str) -> list[str]:
+    def _summary_cells(self, portfolio: Portfolio, what: str) -> list[Text]:
         width = WIDE_WORST_WIDTH if self.size.width >= WIDE_SCREEN else WORST_WIDTH
         pillar_cells = {
             c.key: summary_cell(portfolio.summary[c.pillar], what, width) for c in self.columns
         }
         return [
-            f"  {what.capitalize()}" if key == "name" else pillar_cells.get(key, "")
+            Text(f"  {what.capitalize()}" if key == "name" else pillar_cells.get(key, ""))
             for key in self._keys()
         ]
 
