@@ -10,6 +10,8 @@ from mllens_tui.cli.base import EXIT_OK, EXIT_USAGE, CliError, _out, _store, len
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
     from mllens_tui.portfolio import (
         Filter,
         build_portfolio,
@@ -37,8 +39,6 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
             f"{', '.join(k.removeprefix('pillar:') for k in keys)}",
             EXIT_USAGE,
         )
-    from datetime import UTC, datetime
-
     portfolio = build_portfolio(
         rows,
         columns,
