@@ -16,6 +16,7 @@ from mllens_tui.app.screens.compare import CompareScreen
 from mllens_tui.app.screens.portfolio import PortfolioScreen
 from mllens_tui.cli import main
 from mllens_tui.lens.model import Lens
+from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.paths import builtin_lens_dir
 from mllens_tui.store.service import Store
 from tests.estate import build_estate, estate_name
@@ -193,3 +194,13 @@ async def test_workloads_on_different_lenses_compare_on_shared_questions(
         assert isinstance(app.screen, CompareScreen)
         note = str(app.screen.query_one("#compare-lens-note", Static).render())
         assert "compared on the 104 questions they share" in note
+
+
+async def test_a_name_that_looks_like_markup_is_shown_as_written(estate: str) -> None:
+    Store.open(estate).create_workload("[b]old [red]name", builtin_lens())
+    app = make_app(db_url=estate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_portfolio(app, pilot)
+        assert names(app)[0] == "[b]old [red]name"
+        assert cell(app, "[b]old [red]name", "name") == "  [b]old [red]name"
+        assert cell(app, "[b]old [red]name", "overall") == "-"

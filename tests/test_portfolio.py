@@ -374,3 +374,25 @@ def test_pillars_only_scores_give_the_same_overall_pillars_and_floor(estate: Sto
         lean = score(lens, record.answers, profile, pillars_only=True)
         assert lean.overall == full.overall and lean.pillars == full.pillars
         assert lean.floor == full.floor and full.plan and not lean.plan
+
+
+def test_a_workload_whose_lens_is_gone_is_listed_without_scores(
+    estate: Store, tmp_path: Path, isolated_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mllens_tui.paths import builtin_lens_dir
+
+    folder = tmp_path / "lens-v2"
+    shutil.copytree(builtin_lens_dir(), folder)
+    header = folder / "lens.toml"
+    header.write_text(header.read_text().replace('id = "aws-ml-lens"', 'id = "ml-lens-v2"', 1))
+    ok(capsys, "lens", "import", str(folder))
+    ok(capsys, "--lens", "ml-lens-v2", "workload", "create", "[b]old name")
+    ok(capsys, "answer", "[b]old name", "MLOE-01", "3")
+    data = json.loads(ok(capsys, "portfolio", "--lens", "ml-lens-v2", "--format", "json"))
+    assert [w["overall"] for w in data["workloads"]] == [0.75]
+    (isolated_data / "lenses" / "ml-lens-v2.toml").unlink()
+    data = json.loads(ok(capsys, "portfolio", "--format", "json"))
+    gone = next(w for w in data["workloads"] if w["name"] == "[b]old name")
+    assert gone["overall"] is None and set(gone["pillars"].values()) == {None}
+    assert gone["lens"] == "ml-lens-v2" and len(data["workloads"]) == 31
+    assert "[b]old name" in ok(capsys, "portfolio")
