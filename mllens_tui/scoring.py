@@ -292,13 +292,22 @@ def score(
     profile: Profile | None = None,
     *,
     equal_weights: bool = False,
+    pillars_only: bool = False,
 ) -> Scores:
-    """Score every group of the lens in one pass. Answers to unknown questions are ignored."""
+    """Score every group of the lens in one pass. Answers to unknown questions are ignored.
+
+    With ``pillars_only``, phases, cells and the plan are left empty: what a table of many
+    workloads needs (the portfolio), at about two thirds of the cost.
+    """
     profile = profile or Profile()
     overall = _Accumulator()
     pillars = {p.id: _Accumulator() for p in lens.pillars}
-    phases = {p.id: _Accumulator() for p in lens.phases}
-    cells = {(p.id, ph.id): _Accumulator() for p in lens.pillars for ph in lens.phases}
+    phases = {} if pillars_only else {p.id: _Accumulator() for p in lens.phases}
+    cells = (
+        {}
+        if pillars_only
+        else {(p.id, ph.id): _Accumulator() for p in lens.pillars for ph in lens.phases}
+    )
     questions: dict[str, QuestionScore] = {}
     for question in lens.questions:
         qs = question_score(
@@ -308,7 +317,7 @@ def score(
         terms = _terms(qs)
         overall.add_terms(qs.status, qs.risk, *terms)
         pillars[question.pillar].add_terms(qs.status, qs.risk, *terms)
-        if question.phase is not None:
+        if question.phase is not None and not pillars_only:
             phases[question.phase].add_terms(qs.status, qs.risk, *terms)
             cells[(question.pillar, question.phase)].add_terms(qs.status, qs.risk, *terms)
 
@@ -329,7 +338,7 @@ def score(
         cells={k: acc.result(max_level) for k, acc in cells.items()},
         floor=floor,
         questions=questions,
-        plan=_plan(lens, questions),
+        plan=() if pillars_only else _plan(lens, questions),
         unanswered=tuple(qid for qid, qs in questions.items() if qs.status == "unanswered"),
         max_level=lens.max_level,
     )
