@@ -18,3 +18,8 @@ def arrow(delta: float | None) -> str:
     if delta < -0.0005:
         return "↓"
     return "="
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """``word`` for a count of one, else ``many`` (by default ``word`` + "s")."""
+    return word if count == 1 else (many or word + "s")

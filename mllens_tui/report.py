@@ -118,9 +118,9 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
     return lines
 
 
-def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
+def _gaps_md(lens: Lens, items: Sequence[PlanItem]) -> list[str]:
     lines: list[str] = []
-    for rank, item in enumerate(scores.plan[:size], start=1):
+    for rank, item in enumerate(items, start=1):
         question = lens.question(item.question_id)
         if question is None:
             continue
@@ -183,7 +183,7 @@ def report_markdown(
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
-        lines += _gaps_md(lens, scores, TOP_GAPS)
+        lines += _gaps_md(lens, scores.plan[:TOP_GAPS])
     else:
         lines.append("No answered question is below its target.")
     if scores.unanswered:
@@ -192,6 +192,28 @@ def report_markdown(
             f"{len(scores.unanswered)} applicable questions are not answered yet; they do not "
             "count towards any score.",
         ]
+    return "\n".join(lines) + "\n"
+
+
+def plan_markdown(
+    lens: Lens,
+    workload_name: str,
+    items: Sequence[PlanItem],
+    unanswered: Sequence[str],
+    shown: str = "",
+) -> str:
+    """The improvement plan as Markdown: every gap of ``items`` in their order, then the
+    ``unanswered`` question ids; ``shown`` says which filter chose them ("" for none)."""
+    lines = [f"# Improvement plan: {workload_name}", "", f"{lens.name}, version {lens.version}"]
+    if shown:
+        lines.append(f"Filtered by {shown}.")
+    lines += ["", f"## Gaps to target ({len(items)})", ""]
+    lines += _gaps_md(lens, items) if items else ["No answered question is below its target."]
+    if unanswered:
+        lines += ["", f"## Not answered yet ({len(unanswered)})", ""]
+        for qid in unanswered:
+            question = lens.question(qid)
+            lines.append(f"- **{qid}** {question.title if question else ''}".rstrip())
     return "\n".join(lines) + "\n"
 
 

@@ -35,7 +35,6 @@ class DashboardScreen(AppScreen):
         ),
         Binding("m", "app.milestone", "Milestone", id="dashboard.milestone", show=False),
         Binding("escape", "back", "Workloads", id="dashboard.back"),
-        Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -137,6 +136,7 @@ class DashboardScreen(AppScreen):
     async def action_back(self) -> None:
         workload = self.workload
         if workload is not None and workload.read_only:
-            self.mllens.open_workload(workload.name)  # leave the milestone for the live answers
+            # Leave the milestone for the live answers, back where it was opened from.
+            self.mllens.open_workload(workload.name, mode="history")
             return
         await self.app.switch_mode("workloads")

@@ -46,8 +46,10 @@ class HistoryScreen(AppScreen):
             show=False,
             tooltip="Add a line per pillar to the chart",
         ),
+        Binding(
+            "x", "explain", "Explain", id="history.explain", tooltip="How the score is computed"
+        ),
         Binding("escape", "back", "Back", id="history.back"),
-        Binding("q", "app.quit", "Quit", id="history.quit", show=False),
     ]
 
     class Loaded(Message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -14,8 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
-from mllens_tui.app.text import pct, risk_label
+from mllens_tui.app.text import pct, plural, risk_label
 from mllens_tui.app.widgets.tables import FitTable
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+    from mllens_tui.scoring import PlanItem
 
 ALL = "all"
 
@@ -30,13 +35,14 @@ class PlanScreen(AppScreen):
         Binding("F", "filter('phase')", "Phase filter", id="plan.filter_phase"),
         Binding("R", "filter('risk')", "Risk filter", id="plan.filter_risk"),
         Binding("M", "export_markdown", "Export .md", id="plan.export"),
+        Binding("x", "explain", "Explain", id="plan.explain", tooltip="How the score is computed"),
         Binding("escape", "back", "Back", id="plan.back"),
-        Binding("q", "app.quit", "Quit", id="plan.quit", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.filters: dict[str, str] = {"pillar": ALL, "phase": ALL, "risk": ALL}
+        self._filters_for: str | None = None  # the workload the filters were chosen on
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,14 +85,17 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
+        if self._filters_for != workload.name:
+            # Filters chosen on one workload would hide rows of the next one without a word.
+            self.filters = dict.fromkeys(self.filters, ALL)
+            self._filters_for = workload.name
         if not self.state_changed(repr(self.filters)):
             return
         self.sub_title = workload.name
         lens = workload.lens
         table = self.query_one(DataTable)
         table.clear()
-        items = [item for item in scores.plan if self._matches(item.question_id)]
-        unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
+        items, unanswered = self.shown()
         for rank, item in enumerate(items, start=1):
             q = lens.question(item.question_id)
             now = str(item.level) if item.level is not None else pct(item.value)
@@ -114,10 +123,11 @@ class PlanScreen(AppScreen):
             for qid in unanswered:
                 q = lens.question(qid)
                 table.add_row("", qid, q.title if q else "", "-", "", "-", key=qid)
-        active = [f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL]
-        shown = f" · filtered by {', '.join(active)}" if active else ""
+        active = self.filter_text()
+        shown = f" · filtered by {active}" if active else ""
         self.query_one("#plan-summary", Static).update(
-            f"[b]{len(items)}[/b] gaps to target, [b]{len(unanswered)}[/b] unanswered{shown}"
+            f"[b]{len(items)}[/b] {plural(len(items), 'gap')} to target, "
+            f"[b]{len(unanswered)}[/b] unanswered{shown}"
             "   (P pillar · F phase · R risk · M export)"
         )
         if not items and not unanswered:
@@ -125,6 +135,19 @@ class PlanScreen(AppScreen):
                 "Nothing to improve here: every answered question meets its target."
             )
         table.focus()
+
+    def shown(self) -> tuple[list[PlanItem], list[str]]:
+        """The plan items and unanswered question ids the filters let through, in order."""
+        scores = self.mllens.scores()
+        assert scores is not None
+        items = [item for item in scores.plan if self._matches(item.question_id)]
+        return items, [qid for qid in scores.unanswered if self._matches(qid)]
+
+    def filter_text(self) -> str:
+        """The active filters in words ("pillar Security, risk high"), "" when none."""
+        return ", ".join(
+            f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL
+        )
 
     def _filter_label(self, kind: str, value: str) -> str:
         workload = self.workload
@@ -213,9 +236,12 @@ class PlanScreen(AppScreen):
             return
         from mllens_tui.app.app import _slug
 
+        items, unanswered = self.shown()
+        shown = self.filter_text()
+
         def chosen(path: str | None) -> None:
             if path:
-                self._write_markdown(path)
+                self._write_markdown(path, workload.lens, workload.name, items, unanswered, shown)
 
         self.app.push_screen(
             TextPrompt("Export the plan as Markdown", value=f"{_slug(workload.name)}-plan.md"),
@@ -223,22 +249,36 @@ class PlanScreen(AppScreen):
         )
 
     @work(thread=True, group="plan-export")
-    def _write_markdown(self, path: str) -> None:
+    def _write_markdown(
+        self,
+        path: str,
+        lens: Lens,
+        name: str,
+        items: list[PlanItem],
+        unanswered: list[str],
+        shown: str,
+    ) -> None:
         from mllens_tui.files import write_atomic
-        from mllens_tui.report import report_markdown
+        from mllens_tui.report import plan_markdown
 
-        workload = self.workload
-        scores = self.mllens.scores()
-        if workload is None or scores is None:
-            return
-        text = report_markdown(workload.lens, workload.name, scores, [])
+        text = plan_markdown(lens, name, items, unanswered, shown)
         target = Path(path).expanduser()
         try:
             write_atomic(target, text)
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Plan written to {target}")
+        self.app.call_from_thread(
+            self.notify, f"Plan ({len(items)} {plural(len(items), 'gap')}) written to {target}"
+        )
+
+    def action_explain(self) -> None:
+        from mllens_tui.app.screens.explain import ExplainScreen
+
+        pillar, phase = self.filters["pillar"], self.filters["phase"]
+        self.app.push_screen(
+            ExplainScreen(None if pillar == ALL else pillar, None if phase == ALL else phase)
+        )
 
     async def action_back(self) -> None:
         await self.app.switch_mode("dashboard")

@@ -48,7 +48,6 @@ class GroupedQuestionsScreen(AppScreen):
             "x", "explain", "Explain", id="questions.explain", tooltip="How this score is computed"
         ),
         Binding("escape", "back", "Back", id="questions.back"),
-        Binding("q", "app.quit", "Quit", id="questions.quit", show=False),
     ]
 
     def __init__(self, pillar: str | None = None, phase: str | None = None) -> None:
