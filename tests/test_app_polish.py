@@ -280,3 +280,24 @@ async def test_a_questions_answer_history_from_the_question_and_from_search(
         await pilot.press("escape", "escape", "slash", *"MLOE-01", "ctrl+r")
         await settle(pilot)
         assert "3 changes" in text_of(app, "#changes-summary")
+
+
+# -- help ----------------------------------------------------------------------------------------
+
+
+async def test_help_lists_the_screens_own_keys_first_each_once_in_words(db_url: str) -> None:
+    workload(db_url)
+    app = make_app(db_url=db_url, workload="W", question="MLOE-01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    keys = [r[0] for r in rows]
+    assert rows[0][0] == "This screen"
+    assert rows[1] == ["0-4", "Set the level"]
+    assert "super+c" not in keys and "up" not in keys and "tab" not in keys
+    assert keys.count("ctrl+q") == 1 and keys.count("ctrl+p") == 1
+    assert keys.index("H") < keys.index("Everywhere") < keys.index("/")
+    assert all(k.strip() for k in keys)

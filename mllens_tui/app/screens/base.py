@@ -16,7 +16,9 @@ class AppScreen(Screen[None]):
     # to quit); anywhere deeper a stray q, meant as "back", asks first.
     BINDINGS = [
         Binding("slash", "search", "Search", id="screen.search", tooltip="Find a question"),
-        Binding("q", "confirm_quit", "Quit", id="screen.quit", show=False),
+        Binding(
+            "q", "confirm_quit", "Quit", id="screen.quit", show=False, tooltip="Quit (asks first)"
+        ),
     ]
     _shown_for: tuple[object, ...] | None = None
 
