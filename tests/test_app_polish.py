@@ -301,3 +301,69 @@ async def test_help_lists_the_screens_own_keys_first_each_once_in_words(db_url: 
     assert keys.count("ctrl+q") == 1 and keys.count("ctrl+p") == 1
     assert keys.index("H") < keys.index("Everywhere") < keys.index("/")
     assert all(k.strip() for k in keys)
+
+
+# -- everything fits the width: no sideways scrolling, cuts marked with an ellipsis -----------
+
+
+@pytest.mark.parametrize(
+    ("size", "presses"),
+    [
+        ((80, 24), ()),  # the workload list
+        ((80, 24), ("enter", "x")),  # explain
+        ((80, 24), ("enter", "p")),
+        ((80, 24), ("enter", "i")),
+        ((80, 24), ("enter", "h")),
+        ((80, 24), ("enter", "h", "space", "down", "down", "down", "c")),  # compare
+        ((60, 20), ()),
+        ((60, 20), ("enter",)),  # the dashboard and its matrix
+        ((60, 20), ("enter", "x")),
+        ((60, 20), ("enter", "h", "space", "down", "down", "down", "c")),
+    ],
+)
+async def test_every_table_fits_its_width(
+    demo_db: str, size: tuple[int, int], presses: tuple[str, ...]
+) -> None:
+    app = make_app(db_url=demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+        tables = list(app.screen.query(DataTable))
+        assert tables
+        for table in tables:
+            room = table.scrollable_content_region.width
+            parent = table.parent
+            if parent is not None and parent.scrollable_content_region.width:
+                room = min(room, parent.scrollable_content_region.width)
+            assert table.virtual_size.width <= room, (table.id, table.virtual_size, room)
+
+
+async def test_long_titles_are_cut_with_an_ellipsis(demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Secure data and modeling envir…" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_dashboard_footer_keeps_its_important_keys(
+    demo_db: str, size: tuple[int, int]
+) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+    assert "a Answer" in footer and "esc Workloads" in footer and "h History" in footer
+
+
+async def test_a_large_dashboard_names_pillars_in_full(demo_db: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+    assert shown.count("Operational Excellence") >= 2  # the bars and the matrix
+    assert "Sustain " not in shown

@@ -72,6 +72,7 @@ class MLLensApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        Binding("slash", "screen.search", "Search", id="app.search", tooltip="Find a question"),
         Binding("d", "area('dashboard')", "Dashboard", id="app.dashboard", show=False),
         Binding("p", "area('pillars')", "Pillars", id="app.pillars", show=False),
         Binding("f", "area('phases')", "Phases", id="app.phases", show=False),

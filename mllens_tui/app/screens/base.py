@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Footer
 
 if TYPE_CHECKING:
     from mllens_tui.app.app import MLLensApp, OpenWorkload
@@ -15,12 +17,21 @@ class AppScreen(Screen[None]):
     # Inherited by every screen: q quits at once only from the workload list (which binds it
     # to quit); anywhere deeper a stray q, meant as "back", asks first.
     BINDINGS = [
-        Binding("slash", "search", "Search", id="screen.search", tooltip="Find a question"),
         Binding(
             "q", "confirm_quit", "Quit", id="screen.quit", show=False, tooltip="Quit (asks first)"
         ),
     ]
     _shown_for: tuple[object, ...] | None = None
+
+    @on(events.Resize)
+    @on(events.ScreenResume)
+    def _fit_footer(self) -> None:
+        # Below 100 columns the footer drops its spacing, below 70 the palette key, so the
+        # keys that matter are not cut.
+        width = self.app.size.width
+        for footer in self.query(Footer):
+            footer.compact = width < 100
+            footer.show_command_palette = width >= 70
 
     def action_search(self) -> None:
         if self.workload is None:

@@ -21,6 +21,7 @@ class DashboardScreen(AppScreen):
     TITLE = "Dashboard"
     BINDINGS = [
         Binding("a", "answer", "Answer", id="dashboard.answer", tooltip="Next unanswered question"),
+        Binding("escape", "back", "Workloads", id="dashboard.back"),
         Binding("p", "app.area('pillars')", "Pillars", id="dashboard.pillars"),
         Binding("f", "app.area('phases')", "Phases", id="dashboard.phases"),
         Binding("i", "app.area('plan')", "Plan", id="dashboard.plan"),
@@ -34,7 +35,6 @@ class DashboardScreen(AppScreen):
             tooltip="How the overall score is computed",
         ),
         Binding("m", "app.milestone", "Milestone", id="dashboard.milestone", show=False),
-        Binding("escape", "back", "Workloads", id="dashboard.back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -95,7 +95,9 @@ class DashboardScreen(AppScreen):
             ids = [q.id for q in lens.questions_in(pillar=pillar.id)]
             high = group.risks["HIGH"]
             note = f"{group.answered}/{group.applicable}" + (f" {high}▲" if high else "")
-            bars.append(Bar(pillar.label, group.score, target_score(scores, ids), note))
+            bars.append(
+                Bar(pillar.label, group.score, target_score(scores, ids), note, pillar.name)
+            )
         self.query_one(ScoreBars).show(bars)
         matrix = self.query_one(HeatmapTable)
         matrix.display = bool(lens.phases)

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import arrow, pct
 from mllens_tui.app.widgets.charts import HistoryPlot
+from mllens_tui.app.widgets.tables import FitTable
 
 if TYPE_CHECKING:
     from mllens_tui.store.service import HistoryPoint, MilestoneRecord
@@ -78,16 +79,17 @@ class HistoryScreen(AppScreen):
         with Vertical(id="history"):
             yield HistoryPlot(id="history-plot")
             yield Static(id="history-summary", classes="group-summary")
-            yield DataTable(id="milestones", cursor_type="row")
+            yield FitTable(id="milestones", cursor_type="row", flex="name")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(" ", key="mark", width=1)
-        table.add_column("Milestone", key="name", width=30)
+        table.add_column("Milestone", key="name")
         table.add_column("Date", key="date", width=16)
         table.add_column("Overall", key="overall", width=7)
         table.add_column("Change", key="delta", width=9)
+        table.fit()
         self.reload()
 
     def on_screen_resume(self) -> None:

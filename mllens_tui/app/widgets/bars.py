@@ -6,9 +6,10 @@ carry the meaning; colour only repeats it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import Static
 
 from mllens_tui.app.text import pct
@@ -21,6 +22,7 @@ class Bar:
     score: float | None
     target: float | None
     note: str = ""
+    name: str = ""  # the full name, shown instead of the label where there is room
 
 
 FILL = "█"
@@ -68,6 +70,10 @@ class ScoreBars(Static):
         self.bars = bars
         self.refresh(layout=True)
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # One line a bar, whatever the width: the bars shrink to fit, they never wrap.
+        return max(1, len(self.bars))
+
     def render(self) -> Text:
         if not self.bars:
             return Text("no data yet", style="dim")
@@ -79,12 +85,16 @@ class ScoreBars(Static):
             "target": f"bold {variables.get('foreground', '')}".strip(),
             "empty": variables.get("panel-lighten-2", "dim") or "dim",
         }
-        label_width = max(len(b.label) for b in self.bars)
-        notes_width = max((len(b.note) for b in self.bars), default=0)
         width = self.size.width or 80
+        if width >= 100 and all(b.name for b in self.bars):
+            bars = [replace(b, label=b.name) for b in self.bars]
+        else:
+            bars = self.bars
+        label_width = max(len(b.label) for b in bars)
+        notes_width = max((len(b.note) for b in bars), default=0)
         bar_width = max(10, width - label_width - 1 - 5 - (notes_width + 2 if notes_width else 0))
         out = Text()
-        for i, bar in enumerate(self.bars):
+        for i, bar in enumerate(bars):
             if i:
                 out.append("\n")
             out.append_text(bar_line(bar, label_width, bar_width, styles))
