@@ -367,3 +367,44 @@ async def test_a_large_dashboard_names_pillars_in_full(demo_db: str) -> None:
         shown = screen_text(app)
     assert shown.count("Operational Excellence") >= 2  # the bars and the matrix
     assert "Sustain " not in shown
+
+
+# -- NO_COLOR and 16 colours ---------------------------------------------------------------------
+
+
+async def test_no_color_cursor_row_differs_from_the_header(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.filter import monochrome_style
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        cursor = monochrome_style(table.get_component_rich_style("datatable--cursor"))
+        header = monochrome_style(table.get_component_rich_style("datatable--header"))
+    assert cursor != header
+    assert cursor.reverse
+
+
+async def test_sixteen_colours_keep_amber_amber(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mllens_tui.app.widgets.charts import HeatmapTable
+
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "standard")
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        matrix = app.screen.query_one(HeatmapTable)
+        cell = next(
+            c
+            for row in matrix.spec.rows  # type: ignore[union-attr]
+            for c in row.cells
+            if c.score is not None and 0.5 <= c.score < 0.75
+        )
+        style = matrix.cell_text(cell).style
+    assert str(style) == "yellow"

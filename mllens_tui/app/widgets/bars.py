@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from rich.text import Text
+from textual.app import App
 from textual.geometry import Size
 from textual.widgets import Static
 
@@ -23,6 +24,15 @@ class Bar:
     target: float | None
     note: str = ""
     name: str = ""  # the full name, shown instead of the label where there is room
+
+
+# In 16 colours a theme's amber comes out as red: name the terminal's own colours instead.
+ANSI_BANDS = {"low": "bold red", "mid": "yellow", "high": "green", "none": "dim"}
+
+
+def sixteen_colours(app: App[object]) -> bool:
+    """True when the terminal shows 16 colours (TEXTUAL_COLOR_SYSTEM=standard, old SSH)."""
+    return app.console.color_system in ("standard", "windows")
 
 
 FILL = "█"
@@ -85,6 +95,8 @@ class ScoreBars(Static):
             "target": f"bold {variables.get('foreground', '')}".strip(),
             "empty": variables.get("panel-lighten-2", "dim") or "dim",
         }
+        if sixteen_colours(self.app):
+            styles.update(ANSI_BANDS, target="bold", empty="dim")
         width = self.size.width or 80
         if width >= 100 and all(b.name for b in self.bars):
             bars = [replace(b, label=b.name) for b in self.bars]

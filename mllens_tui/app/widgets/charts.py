@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import RenderResult
@@ -20,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
+from mllens_tui.app.widgets.bars import ANSI_BANDS, sixteen_colours
 from mllens_tui.charts import (
     BarsSpec,
     CompareSpec,
@@ -280,7 +282,10 @@ class HeatmapTable(DataTable[Text]):
             band = "none"
         else:
             band = score_band(cell.score, self._spec.target if self._spec else None) or "none"
-        style = self.get_component_rich_style(f"heatmap-table--{band}", partial=True)
+        if sixteen_colours(self.app):
+            style: Style | str = ANSI_BANDS[band]
+        else:
+            style = self.get_component_rich_style(f"heatmap-table--{band}", partial=True)
         return Text(cell.short_text if short else cell.text, style=style, justify="center")
 
     def _fill(self) -> None:
