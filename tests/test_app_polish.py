@@ -408,3 +408,57 @@ async def test_sixteen_colours_keep_amber_amber(
         )
         style = matrix.cell_text(cell).style
     assert str(style) == "yellow"
+
+
+# -- the history chart: ticks, target and points line up; "Now" is a point -------------------
+
+
+def _tick_rows(lines: list[str]) -> dict[int, int]:
+    ticks = {}
+    for row, line in enumerate(lines):
+        head = line[:4].strip().rstrip("┤├").strip()
+        if head.isdigit() and line[3:4] in ("┤", "├"):
+            ticks[int(head)] = row
+    return ticks
+
+
+@pytest.mark.parametrize("size", [(200, 60), (200, 51), (120, 40), (80, 24), (60, 20), (40, 12)])
+@pytest.mark.parametrize("target", [0.6, 0.75, 0.7617, 0.9])
+def test_history_target_line_sits_on_a_tick_of_its_value(
+    size: tuple[int, int], target: float
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from mllens_tui.charts import history_chart, render_history
+    from mllens_tui.history import HistoryPoint
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    values = [0.39, 0.5, 0.58, 0.66]
+    points = [
+        HistoryPoint(start + timedelta(days=60 * i), f"m{i}", v) for i, v in enumerate(values)
+    ]
+    lines = render_history(history_chart(builtin_lens(), points, target=target), *size).splitlines()
+    ticks = _tick_rows(lines)
+    target_rows = [r for r, line in enumerate(lines) if line[3:4] == "├"]
+    assert len(target_rows) == 1
+    (row,) = target_rows
+    label = next(value for value, tick_row in ticks.items() if tick_row == row)
+    # The tick says the target, or a value within half a row of it.
+    rows_per_point = (ticks[0] - ticks[100]) / 100
+    assert abs(label - target * 100) * rows_per_point <= 0.5 + 1e-9
+    assert abs(row - (ticks[0] - target * 100 * rows_per_point)) <= 0.5 + 1e-9
+
+
+async def test_the_history_chart_plots_now(demo_db: str) -> None:
+    from mllens_tui.app.widgets.charts import HistoryPlot
+
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        spec = app.screen.query_one(HistoryPlot).spec
+        scores = app.scores()
+    assert spec is not None and scores is not None and scores.overall.score is not None
+    assert spec.labels[-1] == "Now"
+    assert spec.series[0].values[-1] == pytest.approx(scores.overall.score * 100)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -17,7 +18,8 @@ from mllens_tui.app.widgets.charts import HistoryPlot
 from mllens_tui.app.widgets.tables import FitTable
 
 if TYPE_CHECKING:
-    from mllens_tui.store.service import HistoryPoint, MilestoneRecord
+    from mllens_tui.history import HistoryPoint
+    from mllens_tui.store.service import MilestoneRecord
 
 NOW = "__now__"
 
@@ -178,14 +180,20 @@ class HistoryScreen(AppScreen):
 
     def draw_chart(self) -> None:
         from mllens_tui.charts import history_chart, target_score
+        from mllens_tui.history import HistoryPoint
 
         workload = self.workload
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
         pillars = [p.id for p in workload.lens.pillars] if self.pillar_lines else []
+        points = list(self.points)
+        if not workload.read_only:
+            # The table ends with "Now": so does the chart.
+            now = max([datetime.now(UTC), *(p.at for p in points)])
+            points.append(HistoryPoint.from_scores(now, "Now", scores, kind="change"))
         self.query_one(HistoryPlot).show(
-            history_chart(workload.lens, self.points, pillars=pillars, target=target_score(scores))
+            history_chart(workload.lens, points, pillars=pillars, target=target_score(scores))
         )
 
     def action_toggle_pillars(self) -> None:
