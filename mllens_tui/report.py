@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from mllens_tui import charts
+from mllens_tui.formatting import plural
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, PlanItem, Scores
@@ -179,7 +180,8 @@ def report_markdown(
     lines += ["", f"## Top {TOP_GAPS} gaps", ""]
     if scores.plan:
         lines.append(
-            f"The {min(TOP_GAPS, len(scores.plan))} answered questions furthest below their "
+            f"The {min(TOP_GAPS, len(scores.plan))} answered "
+            f"{plural(min(TOP_GAPS, len(scores.plan)), 'question')} furthest below "
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
@@ -189,8 +191,11 @@ def report_markdown(
     if scores.unanswered:
         lines += [
             "",
-            f"{len(scores.unanswered)} applicable questions are not answered yet; they do not "
-            "count towards any score.",
+            f"{len(scores.unanswered)} applicable "
+            + plural(len(scores.unanswered), "question is", "questions are")
+            + " not answered yet; "
+            + plural(len(scores.unanswered), "it does", "they do")
+            + " not count towards any score.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -462,3 +462,38 @@ async def test_the_history_chart_plots_now(demo_db: str) -> None:
     assert spec is not None and scores is not None and scores.overall.score is not None
     assert spec.labels[-1] == "Now"
     assert spec.series[0].values[-1] == pytest.approx(scores.overall.score * 100)
+
+
+# -- words: singular and plural, files that are not there --------------------------------------
+
+
+async def test_one_of_a_kind_reads_in_the_singular(db_url: str) -> None:
+    store = Store.open(db_url)
+    store.create_workload("W", builtin_lens())
+    store.set_answer("W", Answer("MLOE-01", level=1))
+    store.create_milestone("W", "Q4", builtin_lens())
+    store.set_answer("W", Answer("MLOE-01", level=3))
+    app = make_app(db_url=db_url, workload="W")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        formula = text_of(app, "#explain-formula")
+        await pilot.press("escape", "h", "space", "down", "c")  # Q4 against now
+        await settle(pilot)
+        summary = text_of(app, "#compare-summary")
+    assert "1 answered question counts" in formula
+    assert "1 question changed" in summary
+
+
+async def test_importing_a_missing_file_says_it_cannot_be_read(db_url: str) -> None:
+    app = make_app(db_url=db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_import()
+        await settle(pilot)
+        await pilot.press(*"/nowhere/w.toml", "enter")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+    assert any("cannot be read" in m and "no such file" in m for m in messages)
+    assert not any("not valid" in m for m in messages)
