@@ -367,6 +367,10 @@ async def test_a_large_dashboard_names_pillars_in_full(demo_db: str) -> None:
         shown = screen_text(app)
     assert shown.count("Operational Excellence") >= 2  # the bars and the matrix
     assert "Sustain " not in shown
+    # The room below the matrix lists the top of the plan, down to the footer.
+    lines = shown.splitlines()
+    assert "Biggest gaps to target" in shown
+    assert "more in the plan" in lines[-2]
 
 
 # -- NO_COLOR and 16 colours ---------------------------------------------------------------------
