@@ -26,12 +26,12 @@ class AppScreen(Screen[None]):
     @on(events.Resize)
     @on(events.ScreenResume)
     def _fit_footer(self) -> None:
-        # Below 100 columns the footer drops its spacing, below 70 the palette key, so the
-        # keys that matter are not cut.
+        # Below 100 columns the footer drops its spacing and the palette key (help lists
+        # ctrl+p), so the keys that matter are not cut.
         width = self.app.size.width
         for footer in self.query(Footer):
             footer.compact = width < 100
-            footer.show_command_palette = width >= 70
+            footer.show_command_palette = width >= 100
 
     def action_search(self) -> None:
         if self.workload is None:

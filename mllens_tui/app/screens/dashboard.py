@@ -72,7 +72,7 @@ class DashboardScreen(AppScreen):
         Binding("a", "answer", "Answer", id="dashboard.answer", tooltip="Next unanswered question"),
         Binding("escape", "back", "Workloads", id="dashboard.back"),
         Binding("p", "app.area('pillars')", "Pillars", id="dashboard.pillars"),
-        Binding("f", "app.area('phases')", "Phases", id="dashboard.phases"),
+        Binding("f", "app.area('phases')", "Phases", id="dashboard.phases", show=False),
         Binding("i", "app.area('plan')", "Plan", id="dashboard.plan"),
         Binding("h", "app.area('history')", "History", id="dashboard.history"),
         Binding("g", "app.area('charts')", "Charts", id="dashboard.charts", show=False),

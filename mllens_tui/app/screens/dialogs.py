@@ -48,6 +48,14 @@ DIALOG_CSS = """
 """
 
 
+def _keys_text(keys: list[str]) -> str:
+    """ "d, 0-4" for the keys d 0 1 2 3 4: a run of digits as a range, the rest listed."""
+    digits = [k for k in keys if k.isdigit()]
+    others = [k for k in keys if not k.isdigit()]
+    run = [f"{digits[0]}-{digits[-1]}"] if len(digits) > 2 else digits
+    return ", ".join(others + run)
+
+
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text; enter accepts, escape cancels."""
 
@@ -165,10 +173,11 @@ Choose OptionList {
                     for key, (value, label) in zip(self.keys, self.options, strict=False)
                 ]
             )
-            shown = [k for k in self.keys[: len(self.options)] if k]
-            keys = f"{shown[0]}-{shown[-1]}" if len(shown) > 1 else "".join(shown)
             yield Label(
-                self.hint or f"{keys} or enter to choose · escape to cancel", classes="hint"
+                self.hint
+                or f"{_keys_text(self.keys[: len(self.options)])} or enter to choose · "
+                "escape to cancel",
+                classes="hint",
             )
 
     def on_mount(self) -> None:

@@ -23,7 +23,8 @@ LIMIT = 50  # the list shows this many; more words narrow it
 
 def find_questions(lens: Lens, answers: Mapping[str, Answer], text: str) -> list[Question]:
     """The questions whose id, title, prompt or notes hold every word of ``text``: ids that
-    start with the text first, then title matches, then the rest, each in lens order."""
+    start with the text first, then titles with the words as typed, then titles with every
+    word, then the rest, each in lens order."""
     words = text.lower().split()
     if not words:
         return list(lens.questions)
@@ -34,12 +35,15 @@ def find_questions(lens: Lens, answers: Mapping[str, Answer], text: str) -> list
         haystack = " ".join((q.id, q.title, q.prompt, notes)).lower()
         if not all(word in haystack for word in words):
             continue
-        if q.id.lower().startswith(text.strip().lower()):
+        phrase = " ".join(words)
+        if q.id.lower().startswith(phrase):
             rank = 0
-        elif all(word in q.title.lower() for word in words):
+        elif phrase in q.title.lower():
             rank = 1
-        else:
+        elif all(word in q.title.lower() for word in words):
             rank = 2
+        else:
+            rank = 3
         ranked.append((rank, index, q))
     return [q for _, _, q in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
