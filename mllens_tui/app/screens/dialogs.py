@@ -213,8 +213,11 @@ NotApplicable OptionList {
     height: auto;
     max-height: 8;
 }
-NotApplicable Input {
+NotApplicable Input, NotApplicable #na-error {
     display: none;
+}
+NotApplicable #na-error.shown {
+    display: block;
 }
 NotApplicable.other Input {
     display: block;
@@ -279,7 +282,9 @@ NotApplicable.other Input {
     def explained(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
-            self.query_one("#na-error", Label).update("Say in a few words why it does not apply.")
+            error = self.query_one("#na-error", Label)
+            error.update("Say in a few words why it does not apply.")
+            error.add_class("shown")
             return
         self.dismiss((self.other, text))
 

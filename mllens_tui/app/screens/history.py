@@ -181,6 +181,7 @@ class HistoryScreen(AppScreen):
     def draw_chart(self) -> None:
         from mllens_tui.charts import history_chart, target_score
         from mllens_tui.history import HistoryPoint
+        from mllens_tui.snapshot import utc
 
         workload = self.workload
         scores = self.mllens.scores()
@@ -189,8 +190,11 @@ class HistoryScreen(AppScreen):
         pillars = [p.id for p in workload.lens.pillars] if self.pillar_lines else []
         points = list(self.points)
         if not workload.read_only:
-            # The table ends with "Now": so does the chart.
-            now = max([datetime.now(UTC), *(p.at for p in points)])
+            # The table ends with "Now": so does the chart, at the last change of an answer
+            # (the moment the current state began), or today when nothing is answered.
+            times = [utc(a.answered_at) for a in workload.answers.values() if a.answered_at]
+            times += [utc(p.at) for p in points]
+            now = max(times) if times else datetime.now(UTC)
             points.append(HistoryPoint.from_scores(now, "Now", scores, kind="change"))
         self.query_one(HistoryPlot).show(
             history_chart(workload.lens, points, pillars=pillars, target=target_score(scores))
