@@ -501,3 +501,14 @@ async def test_importing_a_missing_file_says_it_cannot_be_read(db_url: str) -> N
         messages = [n.message for n in app._notifications]
     assert any("cannot be read" in m and "no such file" in m for m in messages)
     assert not any("not valid" in m for m in messages)
+
+
+@pytest.mark.parametrize("area", ["i", "h", "g", "p", "x"])
+async def test_inner_footers_keep_the_way_back_at_60_columns(demo_db: str, area: str) -> None:
+    app = make_app(db_url=demo_db, workload=DEMO_NAME)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press(area)
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+    assert "esc Back" in footer

@@ -29,9 +29,10 @@ class HistoryScreen(AppScreen):
 
     TITLE = "History"
     BINDINGS = [
-        Binding("m", "app.milestone", "New milestone", id="history.new"),
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("m", "app.milestone", "Milestone", id="history.new", tooltip="New milestone"),
         Binding("enter", "open", "Open read-only", id="history.open", show=False),
-        Binding("space", "mark", "Mark for compare", id="history.mark"),
+        Binding("space", "mark", "Mark", id="history.mark", tooltip="Mark for compare"),
         Binding("c", "compare", "Compare", id="history.compare"),
         Binding(
             "a",
@@ -52,7 +53,6 @@ class HistoryScreen(AppScreen):
         Binding(
             "x", "explain", "Explain", id="history.explain", tooltip="How the score is computed"
         ),
-        Binding("escape", "back", "Back", id="history.back"),
     ]
 
     class Loaded(Message):

@@ -31,12 +31,20 @@ class PlanScreen(AppScreen):
     TITLE = "Improvement plan"
     BINDINGS = [
         Binding("enter", "open", "Answer", id="plan.open", show=False),
-        Binding("P", "filter('pillar')", "Pillar filter", id="plan.filter_pillar"),
-        Binding("F", "filter('phase')", "Phase filter", id="plan.filter_phase"),
-        Binding("R", "filter('risk')", "Risk filter", id="plan.filter_risk"),
-        Binding("M", "export_markdown", "Export .md", id="plan.export"),
-        Binding("x", "explain", "Explain", id="plan.explain", tooltip="How the score is computed"),
         Binding("escape", "back", "Back", id="plan.back"),
+        Binding(
+            "P", "filter('pillar')", "Pillar", id="plan.filter_pillar", tooltip="Pillar filter"
+        ),
+        Binding("F", "filter('phase')", "Phase", id="plan.filter_phase", tooltip="Phase filter"),
+        Binding("R", "filter('risk')", "Risk", id="plan.filter_risk", tooltip="Risk filter"),
+        Binding(
+            "M",
+            "export_markdown",
+            "Export",
+            id="plan.export",
+            tooltip="Export the plan as shown to Markdown",
+        ),
+        Binding("x", "explain", "Explain", id="plan.explain", tooltip="How the score is computed"),
     ]
 
     def __init__(self) -> None:
