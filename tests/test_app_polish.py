@@ -310,6 +310,7 @@ async def test_help_lists_the_screens_own_keys_first_each_once_in_words(db_url: 
     ("size", "presses"),
     [
         ((80, 24), ()),  # the workload list
+        ((80, 24), ("enter", "escape")),  # the list again, filled after it was laid out
         ((80, 24), ("enter", "x")),  # explain
         ((80, 24), ("enter", "p")),
         ((80, 24), ("enter", "i")),

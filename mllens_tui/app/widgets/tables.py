@@ -30,6 +30,7 @@ class FitTable(DataTable[Any]):
     def __init__(self, *, flex: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.flex = flex
+        self._fit_pending = False
 
     def fit(self) -> None:
         columns = self.columns
@@ -67,7 +68,17 @@ class FitTable(DataTable[Any]):
             self._cut(c) if i < len(keys) and keys[i].value == self.flex else c
             for i, c in enumerate(cells)
         )
-        return super().add_row(*cut, height=height, key=key, label=label)
+        key_added = super().add_row(*cut, height=height, key=key, label=label)
+        # New rows widen the columns that size to their content: fit the flexible one again
+        # once they are measured (once per batch of rows).
+        if not self._fit_pending:
+            self._fit_pending = True
+            self.call_after_refresh(self._refit)
+        return key_added
+
+    def _refit(self) -> None:
+        self._fit_pending = False
+        self.fit()
 
     def update_cell(
         self,
