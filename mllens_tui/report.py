@@ -17,6 +17,7 @@ from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
+from mllens_tui.formatting import plural
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, PlanItem, Scores
@@ -181,10 +182,10 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
 
 
 def _gaps_md(
-    lens: Lens, scores: Scores, size: int, owners: Mapping[str, Ownership] | None = None
+    lens: Lens, items: Sequence[PlanItem], owners: Mapping[str, Ownership] | None = None
 ) -> list[str]:
     lines: list[str] = []
-    for rank, item in enumerate(scores.plan[:size], start=1):
+    for rank, item in enumerate(items, start=1):
         question = lens.question(item.question_id)
         if question is None:
             continue
@@ -250,18 +251,22 @@ def report_markdown(
     lines += ["", f"## Top {TOP_GAPS} gaps", ""]
     if scores.plan:
         lines.append(
-            f"The {min(TOP_GAPS, len(scores.plan))} answered questions furthest below their "
+            f"The {min(TOP_GAPS, len(scores.plan))} answered "
+            f"{plural(min(TOP_GAPS, len(scores.plan)), 'question')} furthest below "
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
-        lines += _gaps_md(lens, scores, TOP_GAPS, owners)
+        lines += _gaps_md(lens, scores.plan[:TOP_GAPS], owners)
     else:
         lines.append("No answered question is below its target.")
     if scores.unanswered:
         lines += [
             "",
-            f"{len(scores.unanswered)} applicable questions are not answered yet; they do not "
-            "count towards any score.",
+            f"{len(scores.unanswered)} applicable "
+            + plural(len(scores.unanswered), "question is", "questions are")
+            + " not answered yet; "
+            + plural(len(scores.unanswered), "it does", "they do")
+            + " not count towards any score.",
         ]
     if answers:
         lines += _answers_md(lens, answers)
@@ -286,6 +291,35 @@ def _answers_md(lens: Lens, answers: Mapping[str, Answer]) -> list[str]:
         if who:
             lines.append(f"  - Answered by {_md_text(who)}")
     return lines
+
+
+def plan_markdown(
+    lens: Lens,
+    workload_name: str,
+    items: Sequence[PlanItem],
+    unanswered: Sequence[str],
+    shown: str = "",
+    owners: Mapping[str, Ownership] | None = None,
+) -> str:
+    """The improvement plan as Markdown: every gap of ``items`` in their order, then the
+    ``unanswered`` question ids; ``shown`` says which filter chose them ("" for none)."""
+    lines = [f"# Improvement plan: {workload_name}", "", f"{lens.name}, version {lens.version}"]
+    if shown:
+        lines.append(f"Filtered by {shown}.")
+    lines += ["", f"## Gaps to target ({len(items)})", ""]
+    lines += (
+        _gaps_md(lens, items, owners) if items else ["No answered question is below its target."]
+    )
+    if unanswered:
+        lines += ["", f"## Not answered yet ({len(unanswered)})", ""]
+        for qid in unanswered:
+            question = lens.question(qid)
+            owned = _owner_text((owners or {}).get(qid))
+            title = question.title if question else ""
+            lines.append(
+                f"- **{qid}** {title}".rstrip() + (f" ({_md_text(owned)})" if owned else "")
+            )
+    return "\n".join(lines) + "\n"
 
 
 def _trend_text(

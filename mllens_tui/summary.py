@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mllens_tui.assessment import Ownership
-from mllens_tui.formatting import arrow, pct
+from mllens_tui.formatting import arrow, pct, plural
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores
 from mllens_tui.snapshot import Comparison, Delta
@@ -109,7 +109,8 @@ def comparison_text(lens_a: Lens, comparison: Comparison, label_a: str, label_b:
     if comparison.lens_changed:
         lines.append(
             f"The two snapshots come from different lens contents: both are scored on the "
-            f"{comparison.common_questions} questions they share "
+            f"{comparison.common_questions} {plural(comparison.common_questions, 'question')} "
+            "they share "
             f"({len(comparison.only_in_a)} only in A, {len(comparison.only_in_b)} only in B)."
         )
     names = {p.id: p.name for p in lens_a.pillars} | {p.id: p.name for p in lens_a.phases}

@@ -31,6 +31,8 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...], str | None]] = [
     ("compare", (80, 24), ("h", "space", "down", "down", "down", "c"), None),
     ("charts", (80, 24), ("g",), None),
     ("explain", (80, 24), ("x",), None),
+    ("search", (80, 24), ("slash", "d", "a", "t", "a"), None),
+    ("answer-history", (80, 24), ("H",), "MLSEC-04"),
 ]
 
 

@@ -106,3 +106,41 @@ def test_charts_screen(snap_compare: Any, demo_db: str) -> None:
 def test_explain_screen(snap_compare: Any, demo_db: str) -> None:
     app = make_app(db_url=demo_db, workload=DEMO_NAME)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("x"))
+
+
+# Every main screen at 80x24, in colour and with NO_COLOR (where the cursor row is reversed
+# and headers underlined, since every colour turns grey).
+MAIN_SCREENS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "workloads": (None, ("escape",)),
+    "dashboard": (None, ()),
+    "pillars": (None, ("p",)),
+    "phases": (None, ("f",)),
+    "question": ("MLSEC-05", ()),
+    "target-dialog": ("MLSEC-05", ("t",)),
+    "na-dialog": ("MLSEC-05", ("n",)),
+    "help": ("MLOE-01", ("question_mark",)),
+    "plan": (None, ("i",)),
+    "history": (None, ("h",)),
+    "compare": (None, ("h", "space", "down", "down", "down", "c")),
+    "charts": (None, ("g",)),
+    "explain": (None, ("x",)),
+    "search": (None, ("slash", "d", "a", "t", "a")),
+    "answer-history": ("MLSEC-04", ("H",)),
+    "quit": (None, ("i", "q")),
+}
+
+
+@pytest.mark.parametrize("colour", ["colour", "no-color"])
+@pytest.mark.parametrize("screen", list(MAIN_SCREENS))
+def test_main_screen(
+    snap_compare: Any,
+    demo_db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: str,
+    colour: str,
+) -> None:
+    if colour == "no-color":
+        monkeypatch.setenv("NO_COLOR", "1")
+    question, presses = MAIN_SCREENS[screen]
+    app = make_app(db_url=demo_db, workload=DEMO_NAME, question=question)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*presses))

@@ -33,7 +33,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.screens.dialogs import Choose
+from mllens_tui.app.screens.dialogs import Choose, NotApplicable
 from mllens_tui.app.text import STATUS_SYMBOL, risk_label
 from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.lens.model import Question
@@ -73,6 +73,7 @@ class QuestionScreen(AppScreen):
         ),
         Binding("x", "clear", "Clear answer", id="question.clear", show=False),
         Binding("o", "open_link", "Open official page", id="question.link", show=False),
+        Binding("H", "answer_history", "Answer history", id="question.history", show=False),
         Binding("escape", "back", "Back", id="question.back"),
     ]
 
@@ -201,9 +202,10 @@ class QuestionScreen(AppScreen):
             self._loading = False
         self._boxes_filled = True
         self.render_state()
-        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
         focus_target = levels if q.kind == "level" else choices
-        focus_target.focus()
+        # Focusing scrolls the list into view, past the question it answers: keep the top.
+        focus_target.focus(scroll_visible=False)
+        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
 
     def answers_changed(self) -> None:
         self.render_state()
@@ -360,14 +362,24 @@ class QuestionScreen(AppScreen):
     def action_not_applicable(self) -> None:
         current = self.answer.reason.value if self.answer and self.answer.reason else None
 
-        def chosen(reason: str | None) -> None:
-            if reason:
-                self._save(not_applicable=True, reason=NAReason(reason), level=None, choices=None)
+        def chosen(result: tuple[str, str] | None) -> None:
+            if not result:
+                return
+            reason, why = result
+            changes: dict[str, object] = {}
+            if why:  # "Other" comes with its explanation: kept at the top of the notes
+                old = self.answer.notes if self.answer else ""
+                changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
+                self.query_one("#q-notes", TextArea).text = str(changes["notes"])
+            self._save(
+                not_applicable=True, reason=NAReason(reason), level=None, choices=None, **changes
+            )
 
         self.app.push_screen(
-            Choose(
+            NotApplicable(
                 f"{self.question.id} does not apply because…",
                 [(r.value, r.label) for r in NAReason],
+                other=NAReason.OTHER.value,
                 current=current,
             ),
             chosen,
@@ -388,7 +400,7 @@ class QuestionScreen(AppScreen):
                 f"Workload default ({default} {default_level.name if default_level else ''})",
             )
         ]
-        options += [(str(lv.level), f"{lv.level} {lv.name}") for lv in workload.lens.levels]
+        options += [(str(lv.level), lv.name) for lv in workload.lens.levels]
         answer = self.answer
         current = str(answer.target) if answer and answer.target is not None else "default"
 
@@ -397,7 +409,13 @@ class QuestionScreen(AppScreen):
                 self._save(target=None if value == "default" else int(value))
 
         self.app.push_screen(
-            Choose("Target level for this question", options, current=current), chosen
+            Choose(
+                "Target level for this question",
+                options,
+                current=current,
+                keys=["d", *(str(lv.level) for lv in workload.lens.levels)],
+            ),
+            chosen,
         )
 
     def action_confidence(self) -> None:
@@ -415,6 +433,7 @@ class QuestionScreen(AppScreen):
                 options,
                 current=current,
                 hint="asserted: said · evidenced: shown · verified: checked by someone else",
+                keys=["n", "a", "e", "v"],  # not digits: on this screen those are levels
             ),
             chosen,
         )
@@ -424,6 +443,11 @@ class QuestionScreen(AppScreen):
 
     def action_edit_evidence(self) -> None:
         self.query_one("#q-evidence", Input).focus()
+
+    def action_answer_history(self) -> None:
+        from mllens_tui.app.screens.changes import AnswerHistoryScreen
+
+        self.app.push_screen(AnswerHistoryScreen(self.question.id))
 
     def action_open_link(self) -> None:
         if self.question.url:
