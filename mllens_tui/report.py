@@ -14,8 +14,8 @@ from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
 from mllens_tui.history import HistoryPoint
-from mllens_tui.lens.model import Lens
-from mllens_tui.scoring import GroupScore, PlanItem, Scores
+from mllens_tui.lens.model import Lens, Question
+from mllens_tui.scoring import GroupScore, PlanItem, Scores, risk_lowering_choices
 from mllens_tui.snapshot import Delta, utc
 from mllens_tui.summary import arrow, level_text, pct, risks_text, scores_text
 
@@ -121,7 +121,9 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
     return lines
 
 
-def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
+def _gaps_md(
+    lens: Lens, scores: Scores, size: int, answers: Mapping[str, Answer] | None = None
+) -> list[str]:
     lines: list[str] = []
     for rank, item in enumerate(scores.plan[:size], start=1):
         question = lens.question(item.question_id)
@@ -136,9 +138,23 @@ def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
         if step:
             lines.append(f"   Next step: {step}  ")
         if question.url:
-            lines.append(f"   Official guidance: <{question.url}>")
+            lines.append(f"   Official guidance: <{question.url}>  ")
+        # Last: a nested list would swallow the lines after it.
+        answer = answers.get(item.question_id) if answers else None
+        if question.kind == "choice" and answer is not None:
+            lines += _choice_plans_md(question, answer.choices or ())
         lines[-1] = lines[-1].rstrip()
     return lines
+
+
+def _choice_plans_md(question: Question, chosen: Sequence[str]) -> list[str]:
+    """The improvement plans of the unchosen choices that would lower the risk."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {choice.improvement_plan}" if choice.improvement_plan else ""
+        url = f" <{choice.improvement_url}>" if choice.improvement_url else ""
+        lines.append(f"   - {choice.title}{plan}{url}  ")
+    return ["   To lower the risk:  ", *lines] if lines else []
 
 
 def _given(lens: Lens, answer: Answer) -> str:
@@ -222,7 +238,7 @@ def report_markdown(
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
-        lines += _gaps_md(lens, scores, TOP_GAPS)
+        lines += _gaps_md(lens, scores, TOP_GAPS, answers)
     else:
         lines.append("No answered question is below its target.")
     if scores.unanswered:

@@ -1,7 +1,12 @@
-"""The improvement plan: the ranked gaps to target, with the next step for each."""
+"""The improvement plan: the ranked gaps to target, with the next step for each.
+
+For a choice question the next steps are the improvement plans of the unchosen choices that
+would lower its risk (``risk_lowering_choices``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from rich.markup import escape
@@ -16,6 +21,8 @@ from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
 from mllens_tui.app.text import pct, risk_label
 from mllens_tui.app.widgets.tables import FitTable
+from mllens_tui.lens.model import Question
+from mllens_tui.scoring import risk_lowering_choices
 
 ALL = "all"
 
@@ -157,6 +164,9 @@ class PlanScreen(AppScreen):
             lines.append(f"Gap {pct(gap)} of the scale · weight {qs.weight:g}")
         if step:
             lines.append(f"Next step: {escape(step)}")
+        if q.kind == "choice" and qs.status == "answered":
+            answer = workload.answers.get(qid)
+            lines += _choice_plans(q, answer.choices or () if answer else ())
         if q.url:
             lines.append(f"[dim]{q.url}[/dim]")
         detail.update("\n".join(lines))
@@ -242,3 +252,15 @@ class PlanScreen(AppScreen):
 
     async def action_back(self) -> None:
         await self.app.switch_mode("dashboard")
+
+
+def _choice_plans(question: Question, chosen: Iterable[str]) -> list[str]:
+    """The improvement plan of each unchosen choice that would lower the risk, as lines."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {escape(choice.improvement_plan)}" if choice.improvement_plan else ""
+        url = f" [dim]{escape(choice.improvement_url)}[/dim]" if choice.improvement_url else ""
+        lines.append(f" • [b]{escape(choice.title)}[/b]{plan}{url}")
+    if lines:
+        lines.insert(0, "To lower the risk:")
+    return lines
