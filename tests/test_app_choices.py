@@ -168,3 +168,15 @@ async def test_the_plan_shows_the_improvement_plans_that_would_lower_the_risk(
         for choice in (two, three):
             assert choice.improvement_plan[:30] in text and choice.improvement_url in text
         assert one.improvement_plan[:30] not in text  # chosen already
+
+
+async def test_enter_in_the_evidence_box_goes_back_to_the_choices(nightly: str) -> None:
+    app = make_app(db_url=nightly, workload=WORKLOAD, question="SEC_1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", *"kms", "enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        answer = Store.open(nightly).answers(WORKLOAD)["SEC_1"]
+        assert (answer.evidence, answer.choices) == ("kms", ("SEC_1_1",))

@@ -511,7 +511,7 @@ class QuestionScreen(AppScreen):
     @on(Input.Submitted, "#q-evidence")
     def evidence_submitted(self) -> None:
         self._save_evidence()
-        self.query_one("#q-levels", OptionList).focus()
+        self.query_one("#q-levels" if self.question.kind == "level" else "#q-choices").focus()
 
     @on(Input.Blurred, "#q-evidence")
     def evidence_blurred(self) -> None:
