@@ -283,13 +283,15 @@ def report_text(
     previous_label: str = "the previous milestone",
     width: int = 80,
     color: bool = False,
+    answers: Mapping[str, Answer] | None = None,
 ) -> str:
-    """The terminal report: the summary, then the charts drawn as text at ``width``."""
+    """The terminal report: the summary, then the charts drawn as text at ``width``; given
+    ``answers``, the plan's choice questions list the choices that would lower their risk."""
     points = _ordered(history_points)
     target = target_score(scores)
     heading = f"{workload_name} ({milestone})" if milestone else workload_name
     # The summary's plan lines carry whole question titles; a terminal report keeps to width.
-    summary = scores_text(lens, scores, workload=heading).splitlines()
+    summary = scores_text(lens, scores, workload=heading, answers=answers).splitlines()
     parts = ["\n".join(_clip(line, width) for line in summary)]
     if previous_scores is not None:
         parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))

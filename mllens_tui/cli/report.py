@@ -55,7 +55,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = report_markdown(**common, previous_label=label, answers=snapshot.answers)
     else:
         width = args.width or shutil.get_terminal_size((80, 24)).columns
-        text = report_text(**common, previous_label=label, width=max(40, width))
+        text = report_text(
+            **common, previous_label=label, width=max(40, width), answers=snapshot.answers
+        )
     if args.format != "json":
         # A name or note with an escape sequence must not reach the terminal, nor a file that
         # someone will `cat`; JSON stays exact (its encoder escapes control characters).
