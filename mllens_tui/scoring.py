@@ -17,7 +17,9 @@ lowers the risk (:func:`risk_lowering_choices`) when r(S) is not NONE and either
 r(S + c) < r(S) (choosing c clears "None of these", and "None of these" clears the rest), or
 r(F) < r(S) and r(F - c) > r(F): c is needed for the lowest risk that choosing all reaches.
 
-N/A and unanswered questions never move a score. The whole computation is one pass over
+The plan is ranked by priority; ``by_due`` reorders question ids by their owners' due dates
+(dated first, earliest first; the undated keep their order). N/A and unanswered questions
+never move a score. The whole computation is one pass over
 the questions that feeds every group it belongs to.
 """
 
@@ -25,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
-from mllens_tui.assessment import Answer, Profile, Status
+from mllens_tui.assessment import Answer, Ownership, Profile, Status
 from mllens_tui.lens.model import Choice, Lens, Question, Risk
 from mllens_tui.lens.rules import Rule, parse_rule
 
@@ -391,3 +394,14 @@ def _plan(lens: Lens, questions: Mapping[str, QuestionScore]) -> tuple[PlanItem,
         )
     items.sort(key=lambda item: (-item.priority, lens.order_of(item.question_id)))
     return tuple(items)
+
+
+def by_due(question_ids: Iterable[str], owners: Mapping[str, Ownership]) -> list[str]:
+    """``question_ids`` with those due soonest first; the undated keep their order, last."""
+
+    def key(qid: str) -> tuple[bool, date]:
+        ownership = owners.get(qid)
+        due = ownership.due if ownership is not None else None
+        return (due is None, due or date.min)
+
+    return sorted(question_ids, key=key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mllens_tui.assessment import Answer
+from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.formatting import arrow, pct
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores, risk_lowering_choices
@@ -46,11 +46,12 @@ def scores_text(
     *,
     workload: str = "",
     plan_size: int = 10,
+    owners: Mapping[str, Ownership] | None = None,
     answers: Mapping[str, Answer] | None = None,
 ) -> str:
-    """The readable summary printed by ``mllens score``. Given ``answers``, each choice
-    question of the plan is followed by the improvement plans of the choices that would
-    lower its risk."""
+    """The readable summary printed by ``mllens score``; with ``owners``, each owned plan
+    item is followed by its owner and due date; with ``answers``, each choice question of
+    the plan by the improvement plans of the choices that would lower its risk."""
     o = scores.overall
     lines = []
     heading = f"{workload} - {lens.name}" if workload else lens.name
@@ -88,6 +89,10 @@ def scores_text(
             else:
                 move = f"{pct(item.value)}->{pct(item.target_value)}"
             lines.append(f"{rank:>3}. {item.question_id:<10} {move:<8} {item.risk:<6} {title}")
+            ownership = (owners or {}).get(item.question_id)
+            if ownership is not None and not ownership.empty:
+                due = f"due {ownership.due.isoformat()}" if ownership.due else "no due date"
+                lines.append(f"{'':>16}{ownership.owner or 'no owner'}, {due}")
             answer = answers.get(item.question_id) if answers else None
             if question is not None and question.kind == "choice" and answer is not None:
                 for choice in risk_lowering_choices(question, answer.choices or ()):

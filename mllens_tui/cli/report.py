@@ -47,17 +47,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         history_points=points,
         previous_scores=previous,
         milestone=args.milestone,
+        answers=snapshot.answers,
+        owners=snapshot.plan,
     )
     label = previous_name or "the previous milestone"
     if args.format == "json":
         text = json.dumps(report_json(**common, previous_label=previous_name), indent=2) + "\n"
     elif args.format == "markdown":
-        text = report_markdown(**common, previous_label=label, answers=snapshot.answers)
+        text = report_markdown(**common, previous_label=label)
     else:
         width = args.width or shutil.get_terminal_size((80, 24)).columns
-        text = report_text(
-            **common, previous_label=label, width=max(40, width), answers=snapshot.answers
-        )
+        text = report_text(**common, previous_label=label, width=max(40, width))
     if args.format != "json":
         # A name or note with an escape sequence must not reach the terminal, nor a file that
         # someone will `cat`; JSON stays exact (its encoder escapes control characters).
