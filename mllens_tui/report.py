@@ -19,8 +19,8 @@ from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, targ
 from mllens_tui.charts.text import heatmap_text
 from mllens_tui.formatting import plural
 from mllens_tui.history import HistoryPoint
-from mllens_tui.lens.model import Lens
-from mllens_tui.scoring import GroupScore, PlanItem, Scores
+from mllens_tui.lens.model import Lens, Question
+from mllens_tui.scoring import GroupScore, PlanItem, Scores, risk_lowering_choices
 from mllens_tui.snapshot import Delta, utc
 from mllens_tui.summary import arrow, level_text, pct, risks_text, scores_text
 
@@ -182,7 +182,10 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
 
 
 def _gaps_md(
-    lens: Lens, items: Sequence[PlanItem], owners: Mapping[str, Ownership] | None = None
+    lens: Lens,
+    items: Sequence[PlanItem],
+    owners: Mapping[str, Ownership] | None = None,
+    answers: Mapping[str, Answer] | None = None,
 ) -> list[str]:
     lines: list[str] = []
     for rank, item in enumerate(items, start=1):
@@ -201,9 +204,23 @@ def _gaps_md(
         if step:
             lines.append(f"   Next step: {step}  ")
         if question.url:
-            lines.append(f"   Official guidance: <{question.url}>")
+            lines.append(f"   Official guidance: <{question.url}>  ")
+        # Last: a nested list would swallow the lines after it.
+        answer = answers.get(item.question_id) if answers else None
+        if question.kind == "choice" and answer is not None:
+            lines += _choice_plans_md(question, answer.choices or ())
         lines[-1] = lines[-1].rstrip()
     return lines
+
+
+def _choice_plans_md(question: Question, chosen: Sequence[str]) -> list[str]:
+    """The improvement plans of the unchosen choices that would lower the risk."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {choice.improvement_plan}" if choice.improvement_plan else ""
+        url = f" <{choice.improvement_url}>" if choice.improvement_url else ""
+        lines.append(f"   - {choice.title}{plan}{url}  ")
+    return ["   To lower the risk:  ", *lines] if lines else []
 
 
 def report_markdown(
@@ -256,7 +273,7 @@ def report_markdown(
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
-        lines += _gaps_md(lens, scores.plan[:TOP_GAPS], owners)
+        lines += _gaps_md(lens, scores.plan[:TOP_GAPS], owners, answers)
     else:
         lines.append("No answered question is below its target.")
     if scores.unanswered:
@@ -300,6 +317,7 @@ def plan_markdown(
     unanswered: Sequence[str],
     shown: str = "",
     owners: Mapping[str, Ownership] | None = None,
+    answers: Mapping[str, Answer] | None = None,
 ) -> str:
     """The improvement plan as Markdown: every gap of ``items`` in their order, then the
     ``unanswered`` question ids; ``shown`` says which filter chose them ("" for none)."""
@@ -308,7 +326,9 @@ def plan_markdown(
         lines.append(f"Filtered by {shown}.")
     lines += ["", f"## Gaps to target ({len(items)})", ""]
     lines += (
-        _gaps_md(lens, items, owners) if items else ["No answered question is below its target."]
+        _gaps_md(lens, items, owners, answers)
+        if items
+        else ["No answered question is below its target."]
     )
     if unanswered:
         lines += ["", f"## Not answered yet ({len(unanswered)})", ""]
@@ -355,13 +375,16 @@ def report_text(
     answers: Mapping[str, Answer] | None = None,
     owners: Mapping[str, Ownership] | None = None,
 ) -> str:
-    """The terminal report: the summary (plan items with their owners), the charts drawn as
-    text at ``width`` and, given ``answers``, every answer."""
+    """The terminal report: the summary (plan items with their owners and, for choice
+    questions, the choices that would lower their risk), the charts drawn as text at
+    ``width`` and, given ``answers``, every answer."""
     points = _ordered(history_points)
     target = target_score(scores)
     heading = f"{workload_name} ({milestone})" if milestone else workload_name
     # The summary's plan lines carry whole question titles; a terminal report keeps to width.
-    summary = scores_text(lens, scores, workload=heading, owners=owners).splitlines()
+    summary = scores_text(
+        lens, scores, workload=heading, owners=owners, answers=answers
+    ).splitlines()
     parts = ["\n".join(_clip(line, width) for line in summary)]
     if previous_scores is not None:
         parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))

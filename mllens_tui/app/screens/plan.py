@@ -1,8 +1,13 @@
 """The improvement plan: the ranked gaps to target, with the next step, owner and due date of
-each; sorted by priority or by due date."""
+each; sorted by priority or by due date.
+
+For a choice question the next steps are the improvement plans of the unchosen choices that
+would lower its risk (``risk_lowering_choices``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +23,9 @@ from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
 from mllens_tui.app.text import pct, plural, risk_label
 from mllens_tui.app.widgets.tables import FitTable
-from mllens_tui.assessment import Ownership
+from mllens_tui.assessment import Answer, Ownership
+from mllens_tui.lens.model import Question
+from mllens_tui.scoring import risk_lowering_choices
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
@@ -222,6 +229,9 @@ class PlanScreen(AppScreen):
             lines.append(f"Gap {pct(gap)} of the scale · weight {qs.weight:g}")
         if step:
             lines.append(f"Next step: {escape(step)}")
+        if q.kind == "choice" and qs.status == "answered":
+            answer = workload.answers.get(qid)
+            lines += _choice_plans(q, answer.choices or () if answer else ())
         if q.url:
             lines.append(f"[dim]{q.url}[/dim]")
         detail.update("\n".join(lines))
@@ -283,11 +293,12 @@ class PlanScreen(AppScreen):
             x for x in (self.filter_text(), "by due date" if self.sort == "due" else "") if x
         )
         owners = dict(workload.owners)
+        answers = dict(workload.answers)
 
         def chosen(path: str | None) -> None:
             if path:
                 self._write_markdown(
-                    path, workload.lens, workload.name, items, unanswered, shown, owners
+                    path, workload.lens, workload.name, items, unanswered, shown, owners, answers
                 )
 
         self.app.push_screen(
@@ -305,11 +316,12 @@ class PlanScreen(AppScreen):
         unanswered: list[str],
         shown: str,
         owners: dict[str, Ownership],
+        answers: dict[str, Answer],
     ) -> None:
         from mllens_tui.files import write_atomic
         from mllens_tui.report import plan_markdown
 
-        text = plan_markdown(lens, name, items, unanswered, shown, owners)
+        text = plan_markdown(lens, name, items, unanswered, shown, owners, answers)
         target = Path(path).expanduser()
         try:
             write_atomic(target, text)
@@ -382,3 +394,15 @@ def _owner_cells(ownership: Ownership | None) -> tuple[Text, str]:
     if ownership is None:
         return _fitted(""), ""
     return _fitted(ownership.owner), ownership.due.isoformat() if ownership.due else ""
+
+
+def _choice_plans(question: Question, chosen: Iterable[str]) -> list[str]:
+    """The improvement plan of each unchosen choice that would lower the risk, as lines."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {escape(choice.improvement_plan)}" if choice.improvement_plan else ""
+        url = f" [dim]{escape(choice.improvement_url)}[/dim]" if choice.improvement_url else ""
+        lines.append(f" • [b]{escape(choice.title)}[/b]{plan}{url}")
+    if lines:
+        lines.insert(0, "To lower the risk:")
+    return lines
