@@ -16,7 +16,7 @@ from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import score
 from mllens_tui.snapshot import dumps
-from mllens_tui.store import Store
+from mllens_tui.store import Store, migrations
 from mllens_tui.store.errors import AlreadyExists, InvalidInput, NotFound
 
 
@@ -37,7 +37,7 @@ def test_open_creates_private_directory_and_file(isolated_data: Path, db_url: st
         assert stat.S_IMODE(isolated_data.stat().st_mode) == 0o700
         for name in ("mllens.db", "mllens.db-wal", "mllens.db-shm"):
             assert stat.S_IMODE((isolated_data / name).stat().st_mode) == 0o600, name
-    assert store.schema_version == 1
+    assert store.schema_version == migrations.latest_version()
 
 
 def test_open_uses_the_default_url_from_the_environment(isolated_data: Path) -> None:

@@ -29,6 +29,11 @@ CHANGE = table("answer_change")
 MILESTONE = table("milestone")
 MILESTONE_ANSWER = table("milestone_answer")
 WORKLOAD = table("workload")
+COUNTER = table("change_counter")
+LOG = table("change_log")
+WORKSHOP = table("workshop")
+BALLOT = table("ballot")
+WORKSHOP_QUESTION = table("workshop_question")
 
 # The columns an answer is stored in, in both ``answer`` and ``milestone_answer``: the
 # fields its history follows, plus who gave it and when.

@@ -187,6 +187,14 @@ class Store(TimelineStore):
                 lens_hash=lens_hash,
                 answers=answers,
             )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="milestone",
+                summary=f"imported milestone {milestone_name_for(snapshot)!r} into {name!r}",
+                by="",
+            )
         else:
             row.description = snapshot.description
             row.environment = snapshot.environment
@@ -195,6 +203,8 @@ class Store(TimelineStore):
             row.lens_version = lens_version
             row.lens_hash = lens_hash
             before = self._answers(session, row.id)
-            self._write_answers(session, row, before, answers, "")
+            self._write_answers(
+                session, row, before, answers, "", summary=f"imported a snapshot into {name!r}"
+            )
         session.flush()
         return row

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from mllens_tui.assessment import Profile
 from mllens_tui.lens.model import Lens
 from mllens_tui.store import rows
+from mllens_tui.store.changes import ChangeLogStore
 from mllens_tui.store.errors import (
     AlreadyExists,
     NotFound,
@@ -18,10 +19,13 @@ from mllens_tui.store.errors import (
 from mllens_tui.store.records import WorkloadRecord
 from mllens_tui.store.rows import (
     ANSWER,
+    BALLOT,
     CHANGE,
     MILESTONE,
     MILESTONE_ANSWER,
     WORKLOAD,
+    WORKSHOP,
+    WORKSHOP_QUESTION,
     _check_name,
     _check_target,
     _check_weights,
@@ -30,11 +34,10 @@ from mllens_tui.store.rows import (
     _weights_from_db,
     _weights_to_db,
 )
-from mllens_tui.store.session import StoreBase
 from mllens_tui.store.tables import WorkloadRow
 
 
-class WorkloadStore(StoreBase):
+class WorkloadStore(ChangeLogStore):
     """Workloads: the part of ``Store`` that every other part finds its workload with."""
 
     def _workload_row(self, session: Session, name: str) -> WorkloadRow:
@@ -107,6 +110,7 @@ class WorkloadStore(StoreBase):
         environment: str = "",
         default_target: int = 3,
         pillar_weights: Mapping[str, float] | None = None,
+        by: str = "",
     ) -> WorkloadRecord:
         """A new workload assessed against ``lens``. Raises AlreadyExists."""
         _check_name(name, "workload")
@@ -122,6 +126,14 @@ class WorkloadStore(StoreBase):
                 description=description,
                 environment=environment,
                 profile=Profile(target, weights),
+            )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="workload",
+                summary=f"created workload {name!r}",
+                by=by,
             )
             return self._record(session, row)
 
@@ -166,6 +178,7 @@ class WorkloadStore(StoreBase):
         environment: str | None = None,
         default_target: int | None = None,
         pillar_weights: Mapping[str, float] | None = None,
+        by: str = "",
     ) -> WorkloadRecord:
         """Change what is given; ``None`` leaves a field as it is."""
         target = _check_target(default_target, None) if default_target is not None else None
@@ -182,9 +195,17 @@ class WorkloadStore(StoreBase):
                 row.pillar_weights = _weights_to_db(weights)
             row.updated_at = _to_db(rows._now())
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="workload",
+                summary=f"changed the profile of {row.name!r}",
+                by=by,
+            )
             return self._record(session, row)
 
-    def rename_workload(self, old: str, new: str) -> WorkloadRecord:
+    def rename_workload(self, old: str, new: str, *, by: str = "") -> WorkloadRecord:
         """Rename; milestones keep the name they were frozen with."""
         _check_name(new, "workload")
         with self._session(write=True) as session:
@@ -198,18 +219,37 @@ class WorkloadStore(StoreBase):
                 row.name = new
                 row.updated_at = _to_db(rows._now())
                 session.flush()
+                self._log_change(
+                    session,
+                    workload_id=row.id,
+                    workload=new,
+                    kind="rename",
+                    summary=f"renamed workload {old!r} to {new!r}",
+                    by=by,
+                )
             return self._record(session, row)
 
-    def delete_workload(self, name: str) -> None:
-        """Delete a workload with its answers, history and milestones."""
+    def delete_workload(self, name: str, *, by: str = "") -> None:
+        """Delete a workload with its answers, history, milestones and workshops."""
         with self._session(write=True) as session:
             row = self._workload_row(session, name)
-            for child in (MILESTONE_ANSWER, MILESTONE, CHANGE, ANSWER):
-                # ON DELETE CASCADE does this too; explicit deletes also hold where a backend
-                # does not enforce foreign keys.
-                if child is MILESTONE_ANSWER:
-                    ids = select(MILESTONE.c.id).where(MILESTONE.c.workload_id == row.id)
-                    session.execute(delete(child).where(child.c.milestone_id.in_(ids)))
-                else:
-                    session.execute(delete(child).where(child.c.workload_id == row.id))
+            milestones = select(MILESTONE.c.id).where(MILESTONE.c.workload_id == row.id)
+            workshops = select(WORKSHOP.c.id).where(WORKSHOP.c.workload_id == row.id)
+            # ON DELETE CASCADE does this too; explicit deletes also hold where a backend
+            # does not enforce foreign keys.
+            session.execute(
+                delete(MILESTONE_ANSWER).where(MILESTONE_ANSWER.c.milestone_id.in_(milestones))
+            )
+            for child in (BALLOT, WORKSHOP_QUESTION):
+                session.execute(delete(child).where(child.c.workshop_id.in_(workshops)))
+            for child in (WORKSHOP, MILESTONE, CHANGE, ANSWER):
+                session.execute(delete(child).where(child.c.workload_id == row.id))
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="delete",
+                summary=f"deleted workload {row.name!r}",
+                by=by,
+            )
             session.delete(row)
