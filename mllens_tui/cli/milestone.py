@@ -125,6 +125,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         if args.question:
             _question(lens, args.question)
             changes = store.answer_history(record.name, args.question)
+            ballots = store.question_ballots(record.name, args.question)
         else:
             points = store.history_series(record.name, lens)
     if args.question:
@@ -145,15 +146,24 @@ def cmd_history(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not changes:
             _out(f"{args.question} of workload {record.name!r} has never been answered.")
-            return EXIT_OK
-        _out(f"History of {args.question} in workload {record.name!r} (times in UTC)")
-        by_width = max(len("By"), *(len(c.by) for c in changes))
-        _out(f"{'When':<19}  {'By':<{by_width}}  {'Field':<14}  Change")
-        for c in changes:
+        else:
             _out(
-                f"{_when(c.at):<19}  {c.by:<{by_width}}  {c.field:<14}  "
-                f"{_value(c.old)} -> {_value(c.new)}"
+                f"History of {args.question} in workload {record.name!r} (times in UTC), "
+                f"now at revision {changes[-1].revision}"
             )
+            by_width = max(len("By"), *(len(c.by) for c in changes))
+            _out(f"{'When':<19}  {'By':<{by_width}}  {'Field':<14}  Change")
+            for c in changes:
+                _out(
+                    f"{_when(c.at):<19}  {c.by:<{by_width}}  {c.field:<14}  "
+                    f"{_value(c.old)} -> {_value(c.new)}"
+                )
+        if ballots:
+            _out("Workshop ballots:")
+            for b in ballots:
+                when = _when(b.at) if b.at is not None else "-"
+                notes = f"  {b.notes}" if b.notes else ""
+                _out(f"{when:<19}  {b.participant}: {b.label}{notes}")
         return EXIT_OK
     if args.json:
         _json([p.to_json() | {"revision": p.revision, "by": p.by} for p in points])

@@ -5,7 +5,9 @@ out frozen records (``records.py``) or core objects (``Answer``, ``Snapshot``), 
 
 ``Store`` is the one entry point; its parts live by concern: ``session`` (the database and the
 transaction helper), ``workloads``, ``answers`` (with their history), ``milestones`` and
-``timeline`` (the score over time), on the row conversions of ``rows``. Here are what spans
+``timeline`` (the score over time), ``changes`` (the change counter and log every open app
+polls) and ``workshops`` (ballots, reveal, agreement, merge), on the row conversions of
+``rows``. Here are what spans
 them: a workload as a snapshot, and importing one. Importing a snapshot or creating a milestone
 is one transaction.
 """
@@ -40,7 +42,7 @@ from mllens_tui.store.rows import (
     _weights_to_db,
 )
 from mllens_tui.store.tables import WorkloadRow
-from mllens_tui.store.timeline import TimelineStore
+from mllens_tui.store.workshops import WorkshopStore
 
 __all__ = [
     "AnswerChangeRecord",
@@ -52,7 +54,7 @@ __all__ = [
 ]
 
 
-class Store(TimelineStore):
+class Store(WorkshopStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
