@@ -77,6 +77,7 @@ class ChangeLogStore(StoreBase):
         return [
             ChangeRecord(
                 counter=r.counter,
+                workload_id=r.workload_id,
                 workload=r.workload,
                 kind=r.kind,
                 question_id=r.question_id,

@@ -101,8 +101,9 @@ class ChangeRecord:
     """What one write did, under the change counter it set: who changed what, and when."""
 
     counter: int
+    workload_id: int | None
     workload: str
-    kind: str  # answer, import, milestone, workload, workshop, ballot
+    kind: str  # answer, answers, milestone, workload, rename, delete, workshop, ballot
     question_id: str | None
     summary: str
     by: str
