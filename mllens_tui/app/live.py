@@ -135,7 +135,10 @@ class LiveUpdates:
                 if qid not in pending:
                     workload.revisions[qid] = revision
             workload.record = reload.record
+            was_voting = workload.in_workshop
             workload.workshop = reload.workshop
+            if was_voting != workload.in_workshop:
+                app.show_participant()
             app.answer_version += 1
         if any(c.kind == "milestone" for c in message.changes):
             app.milestone_version += 1
@@ -147,10 +150,11 @@ class LiveUpdates:
         self.screen_store_changed()
 
     def screen_store_changed(self) -> None:
-        """Tell the screen in view (and the one below a dialog) to redraw from the app state."""
+        """Tell the screen in view (and the one below a dialog) to redraw from the app state;
+        a screen that lists from the store (workloads, history) reloads."""
         for screen in self._app.screen_stack[-2:]:
-            hook = getattr(screen, "store_changed", None) or getattr(
-                screen, "answers_changed", None
-            )
-            if callable(hook):
-                hook()
+            for name in ("store_changed", "reload", "answers_changed"):
+                hook = getattr(screen, name, None)
+                if callable(hook):
+                    hook()
+                    break

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Header, Label, Static
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.screens.workshop import agree_flow, reveal
+from mllens_tui.app.workshop_actions import agree_flow, reveal
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.lens.model import Question
 
@@ -30,15 +30,15 @@ class PresentScreen(AppScreen):
 
     TITLE = "Presentation"
     DEFAULT_CSS = """
-    PresentScreen #present { padding: 0 2; }
+    PresentScreen #present { padding: 0 2; height: 1fr; }
     PresentScreen .present-head { color: $text-muted; height: 1; }
-    PresentScreen .present-title { text-style: bold; height: auto; margin-bottom: 1; }
-    PresentScreen #present-numbers { height: auto; }
-    PresentScreen .number { width: auto; height: auto; margin-right: 4; }
-    PresentScreen .number Label { color: $text-muted; }
+    PresentScreen .present-title { text-style: bold; height: auto; }
+    PresentScreen #present-numbers { height: auto; margin-top: 1; }
+    PresentScreen .number { width: 20; height: auto; }
+    PresentScreen .number Label { color: $text-muted; width: 100%; }
     PresentScreen #present-chart { width: 1fr; height: auto; }
     PresentScreen #present-levels { height: 1fr; margin-top: 1; }
-    PresentScreen .level { height: auto; margin-bottom: 1; }
+    PresentScreen .level { height: auto; }
     PresentScreen .level.chosen { text-style: bold; background: $boost; }
     """
     BINDINGS = [
