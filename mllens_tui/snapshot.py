@@ -8,16 +8,15 @@ twice gives the same bytes and git diffs stay small.
 
 from __future__ import annotations
 
-import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mllens_tui import __version__
 from mllens_tui.assessment import DEFAULT_TARGET, Answer, Confidence, NAReason, Profile
+from mllens_tui.inputs import moment_problem, name_problem, read_toml, show, weight_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.problems import Collector, InputError, Problem
 
@@ -79,19 +78,9 @@ LensLookup = Callable[[str], Lens | None]
 def read_snapshot_file(path: Path | str, lens_for: LensLookup) -> tuple[Snapshot, Lens]:
     """Read and validate a snapshot file against its lens. Raises InputError with every problem."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "no such file")], what="snapshot") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(
-            [Problem(str(path), "", f"not valid TOML: {exc}")], what="snapshot"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [Problem(str(path), "", f"cannot be read: {exc}")], what="snapshot"
-        ) from None
+    data = read_toml(path)
+    if isinstance(data, Problem):
+        raise InputError([data], what="snapshot")
     return parse_snapshot(data, str(path), lens_for)
 
 
@@ -102,33 +91,37 @@ def parse_snapshot(
     col = Collector(source)
     fmt = data.get("format")
     if fmt != FORMAT:
-        col.add("format", f"expected {FORMAT!r}, got {fmt!r}: this is not an mllens snapshot")
+        col.add("format", f"expected {FORMAT!r}, got {show(fmt)}: this is not an mllens snapshot")
         raise InputError(col.problems, what="snapshot")
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        col.add("format_version", f"expected an integer, got {version!r}")
+        col.add("format_version", f"expected an integer, got {show(version)}")
         raise InputError(col.problems, what="snapshot")
     if version > FORMAT_VERSION:
         col.add(
             "format_version",
-            f"{version} was written by a newer mllens-tui; this version ({__version__}) "
+            f"{show(version)} was written by a newer mllens-tui; this version ({__version__}) "
             f"reads format_version {FORMAT_VERSION}",
         )
         raise InputError(col.problems, what="snapshot")
     if version < 1:
-        col.add("format_version", f"expected {FORMAT_VERSION}, got {version}")
+        col.add("format_version", f"expected {FORMAT_VERSION}, got {show(version)}")
     _unknown(col, "", data, TOP_KEYS)
 
     lens_table = _table(col, data, "lens", required=True)
     _unknown(col, "lens", lens_table, LENS_KEYS)
     lens_id = _str(col, lens_table, "lens", "id", required=True)
+    lens_version = _str(col, lens_table, "lens", "version")
+    lens_hash = _str(col, lens_table, "lens", "content_hash")
     lens = lens_for(lens_id) if lens_id else None
     if lens_id and lens is None:
-        col.add("lens.id", f"lens {lens_id!r} is not installed (see: mllens lens list)")
+        col.add("lens.id", f"lens {show(lens_id)} is not installed (see: mllens lens list)")
 
     workload = _table(col, data, "workload", required=True)
     _unknown(col, "workload", workload, WORKLOAD_KEYS)
-    name = _str(col, workload, "workload", "name", required=True)
+    name = _name(col, workload, "workload", "name", required=True)
+    description = _str(col, workload, "workload", "description")
+    environment = _name(col, workload, "workload", "environment")
     default_target = workload.get("default_target", DEFAULT_TARGET)
     if lens is not None:
         default_target = _level_number(col, "workload.default_target", default_target, lens)
@@ -142,13 +135,8 @@ def parse_snapshot(
             if lens is not None and lens.pillar(pillar_id) is None:
                 known = ", ".join(p.id for p in lens.pillars)
                 col.add(where, f"unknown pillar (expected one of: {known})")
-            elif (
-                isinstance(weight, bool)
-                or not isinstance(weight, int | float)
-                or not math.isfinite(weight)
-                or weight <= 0
-            ):
-                col.add(where, f"expected a number greater than 0, got {weight!r}")
+            elif (problem := weight_problem(weight)) is not None:
+                col.add(where, problem)
             else:
                 weights[pillar_id] = float(weight)
 
@@ -156,7 +144,7 @@ def parse_snapshot(
     if "milestone" in data:
         ms = _table(col, data, "milestone", required=True)
         _unknown(col, "milestone", ms, MILESTONE_KEYS)
-        ms_name = _str(col, ms, "milestone", "name", required=True)
+        ms_name = _name(col, ms, "milestone", "name", required=True)
         created = _datetime(col, ms, "milestone", "created_at", required=True)
         if ms_name and created:
             milestone = MilestoneInfo(ms_name, created)
@@ -166,26 +154,34 @@ def parse_snapshot(
     if not isinstance(answers_raw, dict):
         col.add("answers", "expected tables [answers.<question id>]")
         answers_raw = {}
+    exported = _datetime(col, data, "", "exported_at")
+    generator = _str(col, data, "", "generator")
     for qid, raw in answers_raw.items():
         answer = _answer(col, qid, raw, lens)
-        if answer is not None:
-            answers[qid] = answer
+        if answer is None:
+            continue
+        # A snapshot may key answers by either id; they are kept under the canonical one.
+        if answer.question_id in answers:
+            col.add(
+                f"answers.{qid}",
+                f"a second answer to {answer.question_id} (an answer is keyed by one of its ids)",
+            )
+        answers[answer.question_id] = answer
     if col.problems:
         raise InputError(col.problems, what="snapshot")
     assert lens is not None  # a missing lens was reported above
-    exported = data.get("exported_at")
     snapshot = Snapshot(
         lens_id=lens_id,
-        lens_version=_str(col, lens_table, "lens", "version"),
-        content_hash=_str(col, lens_table, "lens", "content_hash"),
+        lens_version=lens_version,
+        content_hash=lens_hash,
         workload_name=name,
-        description=_str(col, workload, "workload", "description"),
-        environment=_str(col, workload, "workload", "environment"),
+        description=description,
+        environment=environment,
         profile=Profile(default_target=default_target, pillar_weights=weights),
         answers={q.id: answers[q.id] for q in lens.questions if q.id in answers},
         milestone=milestone,
-        exported_at=utc(exported) if isinstance(exported, datetime) else None,
-        generator=data.get("generator", "") if isinstance(data.get("generator"), str) else "",
+        exported_at=exported,
+        generator=generator,
     )
     return snapshot, lens
 
@@ -215,12 +211,30 @@ def _str(
     value = table.get(key)
     if value is None:
         if required:
-            col.add(f"{where}.{key}", "missing (expected a string)")
+            col.add(_path(where, key), "missing (expected a string)")
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        col.add(f"{where}.{key}", f"expected a non-empty string, got {value!r}")
+        expected = "a non-empty string" if required else "a string"
+        col.add(_path(where, key), f"expected {expected}, got {show(value)}")
         return ""
     return value
+
+
+def _name(
+    col: Collector, table: Mapping[str, Any], where: str, key: str, *, required: bool = False
+) -> str:
+    """A workload, milestone or environment name, checked as the store checks it."""
+    value = _str(col, table, where, key, required=required)
+    if value:
+        problem = name_problem(value, "environment" if key == "environment" else where)
+        if problem is not None:
+            col.add(_path(where, key), problem)
+            return ""
+    return value
+
+
+def _path(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
 
 
 def _datetime(
@@ -229,23 +243,44 @@ def _datetime(
     value = table.get(key)
     if value is None:
         if required:
-            col.add(f"{where}.{key}", "missing (expected a date-time such as 2026-11-28T10:00:00Z)")
+            col.add(
+                _path(where, key), "missing (expected a date-time such as 2026-11-28T10:00:00Z)"
+            )
         return None
     if not isinstance(value, datetime):
         col.add(
-            f"{where}.{key}", f"expected a date-time such as 2026-11-28T10:00:00Z, got {value!r}"
+            _path(where, key),
+            f"expected a date-time such as 2026-11-28T10:00:00Z, got {show(value)}",
         )
+        return None
+    problem = moment_problem(value)
+    if problem is not None:
+        col.add(_path(where, key), problem)
         return None
     return utc(value)
 
 
 def _level_number(col: Collector, where: str, value: object, lens: Lens) -> int:
     if lens.is_choice_based:
+        # Choice-based questions have no levels; the value is kept out but still checked.
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            col.add(where, f"expected a whole number from 0, got {show(value)}")
         return DEFAULT_TARGET
     if isinstance(value, bool) or not isinstance(value, int) or lens.level(value) is None:
-        col.add(where, f"expected a level from 0 to {lens.max_level}, got {value!r}")
+        col.add(where, f"expected a level from 0 to {lens.max_level}, got {show(value)}")
         return DEFAULT_TARGET
     return value
+
+
+_E = TypeVar("_E", NAReason, Confidence)
+
+
+def _enum(col: Collector, where: str, value: object, kind: type[_E]) -> _E | None:
+    for member in kind:
+        if isinstance(value, str) and value == member.value:
+            return member
+    col.add(where, f"expected one of {' | '.join(m.value for m in kind)}, got {show(value)}")
+    return None
 
 
 def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer | None:
@@ -256,7 +291,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         return None
     question = lens.question(qid) if lens is not None else None
     if lens is not None and question is None:
-        col.add(where, f"unknown question id {qid!r} in lens {lens.id!r}")
+        col.add(where, f"unknown question id {show(qid)} in lens {lens.id!r}")
         return None
     _unknown(col, where, raw, ANSWER_KEYS)
     level: int | None = None
@@ -271,28 +306,25 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         if question.kind != "choice":
             col.add(f"{where}.choices", "this question takes a level, not choices")
         elif not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-            col.add(f"{where}.choices", f"expected an array of choice ids, got {value!r}")
+            col.add(f"{where}.choices", f"expected an array of choice ids, got {show(value)}")
         else:
             known = {c.id for c in question.choices}
             for choice in value:
                 if choice not in known:
                     col.add(
                         f"{where}.choices",
-                        f"unknown choice {choice!r} (expected any of: {', '.join(sorted(known))})",
+                        f"unknown choice {show(choice)} "
+                        f"(expected any of: {', '.join(sorted(known))})",
                     )
             order = {c.id: i for i, c in enumerate(question.choices)}
             choices = tuple(sorted(set(value) & known, key=order.__getitem__))
     na = raw.get("not_applicable", False)
     if not isinstance(na, bool):
-        col.add(f"{where}.not_applicable", f"expected true or false, got {na!r}")
+        col.add(f"{where}.not_applicable", f"expected true or false, got {show(na)}")
         na = False
     reason: NAReason | None = None
     if "reason" in raw:
-        try:
-            reason = NAReason(raw["reason"])
-        except ValueError:
-            allowed = " | ".join(r.value for r in NAReason)
-            col.add(f"{where}.reason", f"expected one of {allowed}, got {raw['reason']!r}")
+        reason = _enum(col, f"{where}.reason", raw["reason"], NAReason)
     if na and reason is None and "reason" not in raw:
         col.add(f"{where}.reason", "an N/A answer needs a reason")
     if na and ("level" in raw or "choices" in raw):
@@ -302,11 +334,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         target = _level_number(col, f"{where}.target", raw["target"], lens)
     confidence: Confidence | None = None
     if "confidence" in raw:
-        try:
-            confidence = Confidence(raw["confidence"])
-        except ValueError:
-            allowed = " | ".join(c.value for c in Confidence)
-            col.add(f"{where}.confidence", f"expected one of {allowed}, got {raw['confidence']!r}")
+        confidence = _enum(col, f"{where}.confidence", raw["confidence"], Confidence)
     notes = _str(col, raw, where, "notes")
     evidence = _str(col, raw, where, "evidence")
     answered_by = _str(col, raw, where, "answered_by")
@@ -314,7 +342,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
     if len(col.problems) > before:
         return None
     return Answer(
-        question_id=qid,
+        question_id=question.id if question is not None else qid,
         level=level,
         choices=choices,
         not_applicable=na,

@@ -8,7 +8,7 @@ Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plot
 
 Exit codes: 0 success; 1 invalid input (a lens, snapshot or name that is wrong or unknown);
 2 usage error; 3 storage failure (database locked, corrupt, newer schema, disk full,
-read-only); 130 interrupted.
+read-only); 4 policy broken (`mllens check`); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,12 +16,21 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from mllens_tui import __version__
 from mllens_tui.assessment import Confidence, NAReason
-from mllens_tui.cli.base import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CliError, Handler, _err
+from mllens_tui.cli.base import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Handler,
+    _err,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -52,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Assess an ML workload against the AWS Well-Architected Machine Learning Lens. "
             "With no command, opens the app."
         ),
-        epilog="Exit codes: 0 ok, 1 invalid input, 2 usage, 3 storage failure.",
+        epilog="Exit codes: 0 ok, 1 invalid input, 2 usage, 3 storage failure, "
+        "4 policy broken (mllens check).",
     )
     parser.add_argument("--version", action="version", version=f"mllens-tui {__version__}")
     parser.add_argument("--db", metavar="URL", help="database URL (env MLLENS_DB)")
@@ -72,10 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     lens_sub = lens.add_subparsers(title="lens commands", metavar="ACTION", required=True)
     p = lens_sub.add_parser("validate", help="check a lens file or folder; exit 1 if invalid")
     p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
+    p.add_argument(
+        "--format",
+        choices=["aws"],
+        help="aws: check a custom lens .json against every limit of the AWS lens format",
+    )
     p.set_defaults(handler=_lazy("lens", "cmd_lens_validate"))
     p = lens_sub.add_parser("show", help="the pillar x phase table of a lens")
     p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
     p.add_argument("--json", action="store_true", help="print the lens as JSON")
+    p.add_argument(
+        "--edition",
+        choices=("2023", "2025"),
+        default="2023",
+        help="arrange by the 2023 ids and phases (default) or the 2025 ones, with every question",
+    )
     p.set_defaults(handler=_lazy("lens", "cmd_lens_show"))
     p = lens_sub.add_parser("list", help="the built-in lens and the lenses you added")
     p.set_defaults(handler=_lazy("lens", "cmd_lens_list"))
@@ -86,6 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="the id to install it under (default: from its name)")
     p.add_argument("--force", action="store_true", help="replace a lens with the same id")
     p.set_defaults(handler=_lazy("lens", "cmd_lens_import"))
+    p = lens_sub.add_parser(
+        "export",
+        help="write a lens as an AWS custom lens (.json) that the AWS tool accepts",
+        description="Write any installed lens as an AWS Well-Architected custom lens, checked "
+        "against every limit of the lens format. A lens scored by levels (the built-in ML "
+        "Lens) is grouped: one question per pillar and phase, each practice a choice, plus "
+        "'None of these'; a practice at level 3 or above counts as chosen.",
+    )
+    p.add_argument(
+        "lens_spec",
+        nargs="?",
+        metavar="LENS",
+        help="lens file, folder or id (default: the active lens)",
+    )
+    p.add_argument("--format", choices=["aws"], default="aws", help="aws (the only format)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.json (default: stdout)")
+    p.set_defaults(handler=_lazy("aws", "cmd_lens_export"))
 
     p = sub.add_parser(
         "score",
@@ -362,10 +400,73 @@ def _workshop_commands(sub: Any) -> None:
 
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands, _workshop_commands]
+_AWS_LEVEL_NOTE = (
+    "For a lens scored by levels, such as the built-in ML Lens, a practice at level 3 "
+    "(Defined) or above counts as its choice selected; a question whose answered practices "
+    "are all below level 3 selects 'None of these'."
+)
+
+
+def _aws_commands(sub: Any) -> None:
+    """Reviews to and from the AWS Well-Architected Tool (the lens export is with `lens`)."""
+    p = sub.add_parser(
+        "import-aws-review",
+        help="read answers from the AWS Well-Architected Tool (list-answers / get-answer output)",
+        description="Read what 'aws wellarchitected list-answers' or 'get-answer' printed for a "
+        "review of an installed custom lens: selected choices, N/A with its reason, notes and "
+        "AWS's risk. Creates or updates the workload, saves the import as a milestone, and "
+        "lists every question whose AWS risk differs from the risk this tool's rules give. "
+        "'None of these' combined with other choices is reported; the last chosen is kept.",
+    )
+    p.add_argument("file", metavar="ANSWERS.json", help="the AWS CLI output, saved as JSON")
+    p.add_argument(
+        "--workload", metavar="NAME", help="workload to create or update (default: from WorkloadId)"
+    )
+    p.set_defaults(handler=_lazy("aws", "cmd_import_aws_review"))
+
+    p = sub.add_parser(
+        "export-aws-review",
+        help="write update-answer inputs that put a workload's answers into the AWS tool",
+        description="Write, for each answered question, the input of 'aws wellarchitected "
+        "update-answer': as JSON (an array; each element is one --cli-input-json) or as a "
+        "shell script that runs those commands. Nothing is sent anywhere. " + _AWS_LEVEL_NOTE,
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="FILE.json or FILE.sh")
+    p.add_argument(
+        "--format", choices=["json", "sh"], help="json or sh (default: from the file's suffix)"
+    )
+    p.add_argument("--workload-id", metavar="ID", help="the workload's id in the AWS tool")
+    p.add_argument(
+        "--lens-alias",
+        metavar="ARN",
+        help="the custom lens's ARN in the AWS tool (the script also reads $LENS_ALIAS)",
+    )
+    p.set_defaults(handler=_lazy("aws", "cmd_export_aws_review"))
+
+
+def _policy_commands(sub: Any) -> None:
+    from mllens_tui.cli.policy import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [
+    _storage_commands,
+    _aws_commands,
+    _policy_commands,
+    _workshop_commands,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for arg in argv:
+        # Python hands over bytes that are not UTF-8 as lone surrogates; SQLite, files and the
+        # terminal cannot take them, so refuse them here rather than fail deep inside.
+        if not arg.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
+            _err(f"mllens: argument {arg!r} is not valid UTF-8")
+            return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir:

@@ -14,6 +14,7 @@ from mllens_tui.cli.base import (
     EXIT_INVALID,
     EXIT_OK,
     CliError,
+    _err,
     _lens_for,
     _out,
     _pct,
@@ -187,7 +188,14 @@ def build_answer(
                 f"unknown choice {unknown[0]!r} for question {question.id!r} "
                 f"(expected any of: {', '.join(known_ids)})"
             )
-        choices = tuple(c for c in known_ids if c in wanted)
+        from mllens_tui.aws_review import exclusive_choices
+
+        choices, cleared = exclusive_choices(question, wanted)
+        if cleared:
+            _err(
+                f"note: 'None of these' excludes the other choices of {question.id!r}; "
+                f"kept the last chosen: {', '.join(choices)}"
+            )
     target = base.target
     if args.target is not None:
         if question.kind == "choice":

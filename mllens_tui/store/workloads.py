@@ -114,6 +114,8 @@ class WorkloadStore(ChangeLogStore):
     ) -> WorkloadRecord:
         """A new workload assessed against ``lens``. Raises AlreadyExists."""
         _check_name(name, "workload")
+        if environment:
+            _check_name(environment, "environment")
         target = _check_target(default_target, lens)
         weights = _check_weights(pillar_weights or {}, lens)
         with self._session(write=True) as session:
@@ -181,6 +183,8 @@ class WorkloadStore(ChangeLogStore):
         by: str = "",
     ) -> WorkloadRecord:
         """Change what is given; ``None`` leaves a field as it is."""
+        if environment:
+            _check_name(environment, "environment")
         target = _check_target(default_target, None) if default_target is not None else None
         weights = _check_weights(pillar_weights, None) if pillar_weights is not None else None
         with self._session(write=True) as session:
