@@ -168,3 +168,24 @@ def test_merge_reports_conflicts_and_never_averages(
     assert "ann 0, bo 4" in revealed
     code, _, err = run(capsys, "workshop", "merge", str(tmp_path / "nope.toml"), "--into", "w")
     assert code == 1 and "nope.toml" in err
+
+
+def test_present_refuses_an_unknown_workload_or_question(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "present", "nope")
+    assert code == 1 and "no workload named 'nope'" in err
+    ok(capsys, "workload", "create", "w")
+    code, _, err = run(capsys, "present", "w", "--question", "NOPE-1")
+    assert code == 1 and "unknown question id 'NOPE-1'" in err
+
+
+def test_a_stale_answer_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, "workload", "create", "w")
+    assert "(revision 1)" in ok(capsys, "answer", "w", "MLOE-01", "2", "--by", "ann")
+    code, _, err = run(capsys, "answer", "w", "MLOE-01", "4", "--expect-revision", "0")
+    assert code == 1
+    assert "changed since revision 0: it is now level 2 by ann" in err
+    assert "--expect-revision 1" in err
+    assert "now at revision 1" in ok(capsys, "history", "w", "MLOE-01")
+    assert "(revision 2)" in ok(capsys, "answer", "w", "MLOE-01", "4", "--expect-revision", "1")
