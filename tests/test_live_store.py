@@ -37,7 +37,7 @@ def test_every_write_moves_the_counter_and_says_who_changed_what(
             "ann saved milestone 'M1' of 'w'",
             "cy cleared MLOE-02",
             "ann renamed workload 'w' to 'v'",
-            "ann deleted workload 'v'",
+            "ann deleted workload 'v' (to the trash)",
         ]
         # A write that changes nothing is not a change.
         before = theirs.change_counter()

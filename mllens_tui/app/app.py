@@ -36,7 +36,7 @@ from textual.screen import Screen
 from mllens_tui.app.live import LiveUpdates
 
 if TYPE_CHECKING:
-    from mllens_tui.assessment import Answer, Profile
+    from mllens_tui.assessment import Answer, Ownership, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
     from mllens_tui.store.errors import StaleAnswer
@@ -46,13 +46,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class OpenWorkload:
-    """The workload being assessed: its record, its lens and its current answers."""
+    """The workload being assessed: its record, its lens, its current answers and who owns
+    which plan item by when (none for a milestone)."""
 
     record: WorkloadRecord
     lens: Lens
     answers: dict[str, Answer]
     read_only: bool = False  # a milestone opened for viewing
     milestone: str | None = None
+    owners: dict[str, Ownership] = field(default_factory=dict)
     # The revision of each question as last read or written: an answer is written only
     # while the question is still at the revision shown.
     revisions: dict[str, int] = field(default_factory=dict)
@@ -315,6 +317,7 @@ class MLLensApp(LiveUpdates, App[None]):
                     f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
                     "which is not installed (mllens lens import FILE)."
                 )
+            owners = {}
             if milestone is not None:
                 snapshot = self.store.milestone_snapshot(name, milestone)
                 answers = dict(snapshot.answers)
@@ -323,6 +326,7 @@ class MLLensApp(LiveUpdates, App[None]):
             else:
                 answers, revisions = self.store.answers_with_revisions(name)
                 workshop = self.store.workshop(name, viewer=self.participant)
+                owners = self.store.plan_owners(name)
         except (StoreError, LookupError) as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
@@ -334,6 +338,7 @@ class MLLensApp(LiveUpdates, App[None]):
             milestone=milestone,
             revisions=revisions,
             workshop=workshop,
+            owners=owners,
         )
         self.post_message(self.WorkloadOpened(opened, question))
 

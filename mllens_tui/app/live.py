@@ -10,7 +10,7 @@ tells the screen in view to redraw, and shows who changed what.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from textual import work
@@ -18,7 +18,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from mllens_tui.app.app import MLLensApp
-    from mllens_tui.assessment import Answer
+    from mllens_tui.assessment import Answer, Ownership
     from mllens_tui.store.records import ChangeRecord, WorkloadRecord, WorkshopRecord
 
 POLL_SECONDS = 1.0
@@ -35,6 +35,7 @@ class Reload:
     answers: dict[str, Answer]
     revisions: dict[str, int]
     workshop: WorkshopRecord | None
+    owners: dict[str, Ownership] = field(default_factory=dict)
 
 
 class StoreChanged(Message):
@@ -108,9 +109,10 @@ class LiveUpdates:
             record = app.store.get_workload(name)
             answers, revisions = app.store.answers_with_revisions(name)
             workshop = app.store.workshop(name, viewer=app.participant)
+            owners = app.store.plan_owners(name)
         except NotFound:
             return Reload(wid, None, {}, {}, None)
-        return Reload(wid, record, answers, revisions, workshop)
+        return Reload(wid, record, answers, revisions, workshop, owners)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         app = self._app
@@ -135,6 +137,7 @@ class LiveUpdates:
                 if qid not in pending:
                     workload.revisions[qid] = revision
             workload.record = reload.record
+            workload.owners = reload.owners
             was_voting = workload.in_workshop
             workload.workshop = reload.workshop
             if was_voting != workload.in_workshop:

@@ -5,9 +5,9 @@ out frozen records (``records.py``) or core objects (``Answer``, ``Snapshot``), 
 
 ``Store`` is the one entry point; its parts live by concern: ``session`` (the database and the
 transaction helper), ``workloads``, ``answers`` (with their history), ``milestones`` and
-``timeline`` (the score over time), ``changes`` (the change counter and log every open app
-polls) and ``workshops`` (ballots, reveal, agreement, merge), on the row conversions of
-``rows``. Here are what spans
+``timeline`` (the score over time), ``plans`` (plan item owners and due dates), ``changes``
+(the change counter and log every open app polls) and ``workshops`` (ballots, reveal,
+agreement, merge), on the row conversions of ``rows``. Here are what spans
 them: a workload as a snapshot, and importing one. Importing a snapshot or creating a milestone
 is one transaction.
 """
@@ -27,10 +27,12 @@ from mllens_tui.snapshot import Snapshot
 from mllens_tui.store.engine import DEFAULT_BUSY_TIMEOUT, open_database
 from mllens_tui.store.errors import AlreadyExists, InvalidInput
 from mllens_tui.store.milestones import _milestone_time, milestone_name_for
+from mllens_tui.store.plans import PlanStore
 from mllens_tui.store.records import (
     AnswerChangeRecord,
     HistoryPoint,
     MilestoneRecord,
+    TrashedWorkload,
     WorkloadRecord,
 )
 from mllens_tui.store.rows import (
@@ -49,12 +51,13 @@ __all__ = [
     "HistoryPoint",
     "MilestoneRecord",
     "Store",
+    "TrashedWorkload",
     "WorkloadRecord",
     "milestone_name_for",
 ]
 
 
-class Store(WorkshopStore):
+class Store(WorkshopStore, PlanStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
@@ -83,6 +86,7 @@ class Store(WorkshopStore):
             row = self._workload_row(session, workload)
             assert row.id is not None
             answers = self._answers(session, row.id)
+            plan = self._plan(session, row.id)
         return Snapshot(
             lens_id=row.lens_id,
             lens_version=row.lens_version,
@@ -92,6 +96,7 @@ class Store(WorkshopStore):
             environment=row.environment,
             profile=Profile(row.default_target, _weights_from_db(row.pillar_weights)),
             answers=answers,
+            plan=plan,
         )
 
     def import_snapshot(
@@ -107,6 +112,9 @@ class Store(WorkshopStore):
 
         ``workload`` defaults to the snapshot's workload name. As a milestone, the name and
         time come from the snapshot's ``[milestone]`` table, else from its last change.
+        A snapshot's ``[plan]`` becomes the workload's plan owners; one without leaves them
+        as they are (older files and AWS reviews say nothing about owners). Milestones keep no
+        owners.
         """
         return self.import_snapshots([(snapshot, as_milestone)], lens, workload=workload)
 
@@ -154,7 +162,9 @@ class Store(WorkshopStore):
         answers = {qid: _normalise(a, imported=True) for qid, a in snapshot.answers.items()}
         lens_version = snapshot.lens_version or lens.version
         lens_hash = snapshot.content_hash or lens.content_hash
-        row = session.scalars(select(WorkloadRow).where(WORKLOAD.c.name == name)).first()
+        row = session.scalars(
+            select(WorkloadRow).where(WORKLOAD.c.name == name, WORKLOAD.c.deleted_at.is_(None))
+        ).first()
         if row is not None and new:
             raise AlreadyExists(f"a workload named {name!r} exists already; choose another name")
         if row is not None and row.lens_id != lens.id:
@@ -208,5 +218,7 @@ class Store(WorkshopStore):
             self._write_answers(
                 session, row, before, answers, "", summary=f"imported a snapshot into {name!r}"
             )
+            if snapshot.plan:
+                self._write_plan(session, row.id, snapshot.plan, replace=True)
         session.flush()
         return row
