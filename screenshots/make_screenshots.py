@@ -46,10 +46,15 @@ WORKSHOP_SHOTS = [
 
 
 def start_workshop(db_url: str) -> None:
+    from datetime import UTC, datetime
+
     from mllens_tui.demo import DEMO_NAME
+    from mllens_tui.store import rows
     from mllens_tui.store.service import Store
     from mllens_tui.workshop import Ballot
 
+    # A fixed moment, so that the screenshots change only when the screens do.
+    rows._now = lambda: datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # type: ignore[assignment]
     with Store.open(db_url) as store:
         store.start_workshop(DEMO_NAME, by="ana")
         for qid, said in BALLOTS.items():
