@@ -78,9 +78,9 @@ def cmd_workshop_reveal(args: argparse.Namespace) -> int:
     with _store(args) as store:
         record = store.get_workload(args.workload)
         lens = _lens_for(args, record.lens_id, record.name)
-        for qid in args.questions or []:
-            _question(lens, qid)
-        revealed = store.reveal(record.name, args.questions or None, by=_who(args))
+        # Either id of a question is accepted; ballots are stored under the canonical one.
+        wanted = [_question(lens, qid).id for qid in args.questions or []]
+        revealed = store.reveal(record.name, wanted or None, by=_who(args))
         workshop = store.workshop(record.name, viewer=_who(args))
     if not revealed:
         _out("Nothing to reveal: every question with ballots is revealed already.")
