@@ -126,6 +126,7 @@ class LiveUpdates:
                 app.call_later(app.switch_mode, "workloads")
                 return
             pending = app.pending_questions()
+            before = (dict(workload.answers), dict(workload.revisions), workload.owners)
             for qid in set(workload.answers) | set(reload.answers):
                 if qid in pending:
                     continue  # ours, still on its way to the database
@@ -136,13 +137,18 @@ class LiveUpdates:
             for qid, revision in reload.revisions.items():
                 if qid not in pending:
                     workload.revisions[qid] = revision
+            changed = before != (workload.answers, workload.revisions, reload.owners) or (
+                workload.record != reload.record or workload.workshop != reload.workshop
+            )
             workload.record = reload.record
             workload.owners = reload.owners
             was_voting = workload.in_workshop
             workload.workshop = reload.workshop
             if was_voting != workload.in_workshop:
                 app.show_participant()
-            app.answer_version += 1
+            if changed:
+                # Only then: a redraw resets what a screen shows (its cursor, its scroll).
+                app.answer_version += 1
         if any(c.kind == "milestone" for c in message.changes):
             app.milestone_version += 1
         others = [c for c in message.changes if c.by != app.participant]
