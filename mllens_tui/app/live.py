@@ -52,6 +52,7 @@ class LiveUpdates:
     """The part of ``MLLensApp`` that watches the store; mixed into the app."""
 
     seen_counter: int | None = None
+    polling = False
 
     @property
     def _app(self) -> MLLensApp:
@@ -63,11 +64,20 @@ class LiveUpdates:
         self._poll()
 
     def _poll(self) -> None:
-        if self._app.store is not None:
+        # One poll at a time; not an exclusive worker, since cancelling one that is being
+        # waited on (by a test, by ``settle``) fails the wait.
+        if self._app.store is not None and not self.polling:
+            self.polling = True
             self._check_changes()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, group="poll", exit_on_error=False)
     def _check_changes(self) -> None:
+        try:
+            self._look_for_changes()
+        finally:
+            self.polling = False
+
+    def _look_for_changes(self) -> None:
         from mllens_tui.store.errors import StoreError
 
         app = self._app
