@@ -202,11 +202,11 @@ async def test_a_failed_save_puts_the_previous_answer_back_and_says_why(
         await pilot.press("2")
         await settle(pilot)
 
-        def locked(*args: object) -> None:
+        def locked(*args: object, **kwargs: object) -> None:
             raise DatabaseLocked("the database is locked by another program")
 
         assert app.store is not None
-        app.store.set_answer = locked  # type: ignore[method-assign]
+        app.store.save_answer = locked  # type: ignore[method-assign]
         await pilot.press("4")
         await settle(pilot)
         assert app.current is not None and app.current.answers["MLOE-01"].level == 2

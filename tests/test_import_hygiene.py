@@ -23,6 +23,7 @@ CORE = [
     "mllens_tui.report",
     "mllens_tui.policy",
     "mllens_tui.portfolio",
+    "mllens_tui.workshop",
     "mllens_tui.paths",
     "mllens_tui.cli",
 ]

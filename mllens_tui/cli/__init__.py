@@ -2,7 +2,7 @@
 
 This module is the entry point: the parser of every command, and ``main``. Each command's
 handler lives in the module of its group (``lens``, ``score``, ``workload``, ``export``,
-``milestone``, ``report``, ``open``, ``portfolio``), shared plumbing in ``base``.
+``milestone``, ``report``, ``open``, ``portfolio``, ``workshop``), shared plumbing in ``base``.
 
 Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plotext.
 
@@ -276,6 +276,13 @@ def _storage_commands(sub: Any) -> None:
     p.add_argument("--evidence", help="where the evidence is (links, documents)")
     p.add_argument("--confidence", choices=CONFIDENCES, help="how well the answer is backed")
     p.add_argument("--by", metavar="NAME", help="who gives this answer")
+    p.add_argument(
+        "--expect-revision",
+        type=int,
+        metavar="N",
+        help="write only if the question is still at revision N (see: mllens answer output, "
+        "mllens history W Q); exit 1 and change nothing when someone changed it since",
+    )
     p.set_defaults(handler=_lazy("workload", "cmd_answer"))
 
     p = sub.add_parser("export", help="write a workload (or a milestone) as a snapshot file")
@@ -381,6 +388,80 @@ def _storage_commands(sub: Any) -> None:
     p.set_defaults(handler=_lazy("doctor", "cmd_doctor"))
 
 
+def _workshop_commands(sub: Any) -> None:
+    """Add ``mllens workshop ...`` and ``mllens present``."""
+    workshop = sub.add_parser(
+        "workshop",
+        help="run a workshop: private ballots, reveal, agreed answers, merge offline snapshots",
+    )
+    actions = workshop.add_subparsers(title="workshop commands", metavar="ACTION", required=True)
+    by_help = "who acts (default: MLLENS_USER, else your login name)"
+    p = actions.add_parser("start", help="start a workshop on a workload")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_start"))
+    p = actions.add_parser(
+        "vote", help="cast your own ballot on a question (hidden until revealed)"
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("question", help="question id")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("level", nargs="?", type=int, help="the level you would give")
+    what.add_argument("--na", choices=NA_REASONS, metavar="REASON", help="not applicable")
+    p.add_argument("--notes", help="why, in a few words")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_vote"))
+    p = actions.add_parser(
+        "status", help="participation, open questions, widest spreads, time per pillar"
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--by", metavar="NAME", help="whose own hidden ballots to show")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_status"))
+    p = actions.add_parser(
+        "reveal", help="show every ballot of these questions (default: all with ballots)"
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("questions", nargs="*", metavar="QUESTION", help="question ids")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_reveal"))
+    p = actions.add_parser("agree", help="record the group's answer to a question")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("question", help="question id")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("level", nargs="?", type=int, help="the agreed level")
+    what.add_argument("--na", choices=NA_REASONS, metavar="REASON", help="not applicable")
+    p.add_argument("--notes", help="what the discussion concluded (replaces the notes)")
+    p.add_argument("--target", type=int, metavar="N", help="target level for this question")
+    p.add_argument("--evidence", help="where the evidence is")
+    p.add_argument("--confidence", choices=CONFIDENCES, help="how well the answer is backed")
+    p.add_argument("--expect-revision", type=int, metavar="N", help="as for mllens answer")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_agree"))
+    p = actions.add_parser("close", help="end the workshop (ballots stay on record)")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_close"))
+    p = actions.add_parser(
+        "merge",
+        help="merge participants' snapshot files into a workload; conflicts are reported",
+        description="Merge snapshots answered offline into workload W. Without --as-ballots "
+        "a question is answered where every snapshot that answers it agrees and left as it "
+        "is where they differ; with --as-ballots every answer becomes its author's ballot in "
+        "the running workshop (started if none runs). Conflicts are listed, never averaged.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="snapshot .toml files")
+    p.add_argument("--into", required=True, metavar="W", help="the workload to merge into")
+    p.add_argument("--as-ballots", action="store_true", help="merge as ballots to reveal")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_merge"))
+
+    p = sub.add_parser("present", help="open a workload in presentation mode, for a projector")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--question", metavar="ID", help="start at this question")
+    p.set_defaults(handler=_lazy("open", "cmd_present"))
+
+
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
 _AWS_LEVEL_NOTE = (
     "For a lens scored by levels, such as the built-in ML Lens, a practice at level 3 "
@@ -444,6 +525,7 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = [
     _aws_commands,
     _policy_commands,
     _plan_commands,
+    _workshop_commands,
 ]
 
 

@@ -311,8 +311,15 @@ def cmd_answer(args: argparse.Namespace) -> int:
         record = store.get_workload(args.workload)
         lens = _lens_for(args, record.lens_id, record.name)
         question = _question(lens, args.question)
-        current = store.answers(record.name).get(question.id)
-        stored = store.set_answer(record.name, build_answer(lens, question, args, current))
+        state = store.answer_state(record.name, question.id)
+        saved = store.save_answer(
+            record.name,
+            build_answer(lens, question, args, state.answer),
+            expect_revision=args.expect_revision,
+            clear_empty=False,
+        )
+        assert saved.answer is not None
+        stored = saved.answer
         snapshot = store.snapshot(record.name)
     if stored.not_applicable:
         what = f"N/A ({stored.reason.label if stored.reason else 'no reason'})"
@@ -323,7 +330,10 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if stored.target is not None:
         what += f", target {stored.target}"
     overall = score(lens, snapshot.answers, snapshot.profile).overall.score
-    _out(f"{record.name}: {question.id} = {what}; overall now {_pct(overall)}")
+    _out(
+        f"{record.name}: {question.id} = {what}; overall now {_pct(overall)} "
+        f"(revision {saved.revision})"
+    )
     return EXIT_OK
 
 

@@ -13,9 +13,12 @@ from datetime import datetime
 
 from mllens_tui.assessment import Answer
 from mllens_tui.history import HistoryPoint, PointKind
+from mllens_tui.workshop import Ballot, Spread
 
 __all__ = [
     "AnswerChangeRecord",
+    "AnswerState",
+    "ChangeRecord",
     "FieldValue",
     "HistoryPoint",
     "MilestoneRecord",
@@ -23,6 +26,7 @@ __all__ = [
     "PortfolioRecord",
     "TrashedWorkload",
     "WorkloadRecord",
+    "WorkshopRecord",
 ]
 
 FieldValue = int | bool | str | tuple[str, ...] | None
@@ -108,3 +112,66 @@ class AnswerChangeRecord:
     by: str
     at: datetime
     revision: int
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """One question's stored answer (None when unanswered) and its revision.
+
+    The revision is the workload revision of the last change to this question (0 when it never
+    changed): a writer that saw revision N writes only while it is still N.
+    """
+
+    question_id: str
+    answer: Answer | None
+    revision: int
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """What one write did, under the change counter it set: who changed what, and when."""
+
+    counter: int
+    workload_id: int | None
+    workload: str
+    kind: str  # answer, answers, milestone, workload, rename, delete, workshop, ballot
+    question_id: str | None
+    summary: str
+    by: str
+    at: datetime
+
+    @property
+    def text(self) -> str:
+        """A notice for people: "bob set MLOE-02 to level 1"."""
+        return f"{self.by or 'someone'} {self.summary}"
+
+
+@dataclass(frozen=True)
+class WorkshopQuestion:
+    """A question in a workshop as one participant may see it: ballots are only visible to
+    their own author until the question is revealed."""
+
+    question_id: str
+    ballot_count: int
+    visible: tuple[Ballot, ...]
+    revealed: bool
+    agreed: bool
+    spread: Spread | None  # only once revealed
+    agreed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WorkshopRecord:
+    """A workshop on a workload; ``questions`` holds the questions with ballots or a state."""
+
+    id: int
+    workload: str
+    state: str
+    started_by: str
+    started_at: datetime
+    closed_at: datetime | None
+    questions: Mapping[str, WorkshopQuestion]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"

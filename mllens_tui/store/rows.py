@@ -31,6 +31,11 @@ MILESTONE_ANSWER = table("milestone_answer")
 PLAN_ITEM = table("plan_item")
 WORKLOAD = table("workload")
 WORKLOAD_TAG = table("workload_tag")
+COUNTER = table("change_counter")
+LOG = table("change_log")
+WORKSHOP = table("workshop")
+BALLOT = table("ballot")
+WORKSHOP_QUESTION = table("workshop_question")
 
 # The columns an answer is stored in, in both ``answer`` and ``milestone_answer``: the
 # fields its history follows, plus who gave it and when.

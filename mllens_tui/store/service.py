@@ -6,7 +6,8 @@ out frozen records (``records.py``) or core objects (``Answer``, ``Snapshot``), 
 ``Store`` is the one entry point; its parts live by concern: ``session`` (the database and the
 transaction helper), ``workloads``, ``answers`` (with their history), ``milestones`` and
 ``timeline`` (the score over time), ``plans`` (plan item owners and due dates),
-``portfolio`` (every workload in one read), on the row
+``portfolio`` (every workload in one read), ``changes`` (the change counter and log every
+open app polls) and ``workshops`` (ballots, reveal, agreement, merge), on the row
 conversions of ``rows``. Here are what spans
 them: a workload as a snapshot, and importing one. Importing a snapshot or creating a milestone
 is one transaction.
@@ -47,7 +48,7 @@ from mllens_tui.store.rows import (
     _weights_to_db,
 )
 from mllens_tui.store.tables import WorkloadRow
-from mllens_tui.store.timeline import TimelineStore
+from mllens_tui.store.workshops import WorkshopStore
 
 __all__ = [
     "AnswerChangeRecord",
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 
-class Store(TimelineStore, PlanStore, PortfolioStore):
+class Store(WorkshopStore, PlanStore, PortfolioStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
@@ -205,6 +206,14 @@ class Store(TimelineStore, PlanStore, PortfolioStore):
                 lens_hash=lens_hash,
                 answers=answers,
             )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="milestone",
+                summary=f"imported milestone {milestone_name_for(snapshot)!r} into {name!r}",
+                by="",
+            )
         else:
             row.description = snapshot.description
             row.environment = snapshot.environment
@@ -213,7 +222,9 @@ class Store(TimelineStore, PlanStore, PortfolioStore):
             row.lens_version = lens_version
             row.lens_hash = lens_hash
             before = self._answers(session, row.id)
-            self._write_answers(session, row, before, answers, "")
+            self._write_answers(
+                session, row, before, answers, "", summary=f"imported a snapshot into {name!r}"
+            )
             if snapshot.plan:
                 self._write_plan(session, row.id, snapshot.plan, replace=True)
             if snapshot.tags is not None:

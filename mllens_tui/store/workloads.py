@@ -23,6 +23,7 @@ from mllens_tui.assessment import Profile
 from mllens_tui.inputs import sorted_tags, tag_key
 from mllens_tui.lens.model import Lens
 from mllens_tui.store import rows
+from mllens_tui.store.changes import ChangeLogStore
 from mllens_tui.store.errors import (
     AlreadyExists,
     NotFound,
@@ -30,12 +31,15 @@ from mllens_tui.store.errors import (
 from mllens_tui.store.records import TrashedWorkload, WorkloadRecord
 from mllens_tui.store.rows import (
     ANSWER,
+    BALLOT,
     CHANGE,
     MILESTONE,
     MILESTONE_ANSWER,
     PLAN_ITEM,
     WORKLOAD,
     WORKLOAD_TAG,
+    WORKSHOP,
+    WORKSHOP_QUESTION,
     _check_name,
     _check_tag,
     _check_target,
@@ -45,7 +49,6 @@ from mllens_tui.store.rows import (
     _weights_from_db,
     _weights_to_db,
 )
-from mllens_tui.store.session import StoreBase
 from mllens_tui.store.tables import WorkloadRow
 
 TRASH_DAYS = 30
@@ -56,7 +59,7 @@ def _trash_name(workload_id: int) -> str:
     return f"\x1ftrash:{workload_id}"
 
 
-class WorkloadStore(StoreBase):
+class WorkloadStore(ChangeLogStore):
     """Workloads: the part of ``Store`` that every other part finds its workload with."""
 
     _trash_checked = False
@@ -166,6 +169,7 @@ class WorkloadStore(StoreBase):
         environment: str = "",
         default_target: int = 3,
         pillar_weights: Mapping[str, float] | None = None,
+        by: str = "",
     ) -> WorkloadRecord:
         """A new workload assessed against ``lens``. Raises AlreadyExists."""
         _check_name(name, "workload")
@@ -183,6 +187,14 @@ class WorkloadStore(StoreBase):
                 description=description,
                 environment=environment,
                 profile=Profile(target, weights),
+            )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="workload",
+                summary=f"created workload {name!r}",
+                by=by,
             )
             return self._record(session, row)
 
@@ -227,6 +239,7 @@ class WorkloadStore(StoreBase):
         environment: str | None = None,
         default_target: int | None = None,
         pillar_weights: Mapping[str, float] | None = None,
+        by: str = "",
     ) -> WorkloadRecord:
         """Change what is given; ``None`` leaves a field as it is."""
         if environment:
@@ -245,9 +258,17 @@ class WorkloadStore(StoreBase):
                 row.pillar_weights = _weights_to_db(weights)
             row.updated_at = _to_db(rows._now())
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="workload",
+                summary=f"changed the profile of {row.name!r}",
+                by=by,
+            )
             return self._record(session, row)
 
-    def rename_workload(self, old: str, new: str) -> WorkloadRecord:
+    def rename_workload(self, old: str, new: str, *, by: str = "") -> WorkloadRecord:
         """Rename; milestones keep the name they were frozen with."""
         _check_name(new, "workload")
         with self._session(write=True) as session:
@@ -261,6 +282,14 @@ class WorkloadStore(StoreBase):
                 row.name = new
                 row.updated_at = _to_db(rows._now())
                 session.flush()
+                self._log_change(
+                    session,
+                    workload_id=row.id,
+                    workload=new,
+                    kind="rename",
+                    summary=f"renamed workload {old!r} to {new!r}",
+                    by=by,
+                )
             return self._record(session, row)
 
     def tag_workload(self, name: str, tags: Iterable[str]) -> WorkloadRecord:
@@ -312,7 +341,7 @@ class WorkloadStore(StoreBase):
             )
             return self._record(session, row)
 
-    def delete_workload(self, name: str) -> None:
+    def delete_workload(self, name: str, *, by: str = "") -> None:
         """Move a workload to the trash with its answers, history and milestones; it can be
         restored for ``TRASH_DAYS`` days (``restore_workload``)."""
         with self._session(write=True) as session:
@@ -322,6 +351,14 @@ class WorkloadStore(StoreBase):
             row.name = _trash_name(row.id)
             row.deleted_at = _to_db(rows._now())
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="delete",
+                summary=f"deleted workload {name!r} (to the trash)",
+                by=by,
+            )
 
     def trash(self) -> list[TrashedWorkload]:
         """The trashed workloads, most recently deleted first, with when each is purged."""
@@ -373,6 +410,14 @@ class WorkloadStore(StoreBase):
             row.deleted_at = None
             row.deleted_name = None
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=new,
+                kind="workload",
+                summary=f"restored workload {new!r} from the trash",
+                by="",
+            )
             return self._record(session, row)
 
     def empty_trash(self) -> int:
@@ -399,11 +444,14 @@ class WorkloadStore(StoreBase):
         if not ids:
             return
         milestones = select(MILESTONE.c.id).where(MILESTONE.c.workload_id.in_(ids))
+        workshops = select(WORKSHOP.c.id).where(WORKSHOP.c.workload_id.in_(ids))
         # ON DELETE CASCADE does this too; explicit deletes also hold where a backend does not
         # enforce foreign keys.
         session.execute(
             delete(MILESTONE_ANSWER).where(MILESTONE_ANSWER.c.milestone_id.in_(milestones))
         )
-        for child in (MILESTONE, CHANGE, ANSWER, PLAN_ITEM, WORKLOAD_TAG):
+        for child in (BALLOT, WORKSHOP_QUESTION):
+            session.execute(delete(child).where(child.c.workshop_id.in_(workshops)))
+        for child in (WORKSHOP, MILESTONE, CHANGE, ANSWER, PLAN_ITEM, WORKLOAD_TAG):
             session.execute(delete(child).where(child.c.workload_id.in_(ids)))
         session.execute(delete(WORKLOAD).where(WORKLOAD.c.id.in_(ids)))

@@ -37,17 +37,13 @@ class AppScreen(Screen[None]):
         if self.workload is None:
             self.notify("Open a workload first: search finds its questions.")
             return
-        from mllens_tui.app.screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen())
+        self.mllens.open_search()
 
     def action_explain(self) -> None:
         """How the overall score is computed; screens about one group explain that group."""
         if self.workload is None:
             return
-        from mllens_tui.app.screens.explain import ExplainScreen
-
-        self.app.push_screen(ExplainScreen())
+        self.mllens.open_explain()
 
     def action_confirm_quit(self) -> None:
         from mllens_tui.app.screens.dialogs import Confirm

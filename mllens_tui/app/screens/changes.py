@@ -136,15 +136,8 @@ class AnswerHistoryScreen(AppScreen):
         workload = self.workload
         if workload is None:
             return
-        from mllens_tui.app.screens.question import QuestionScreen
-
-        # Opened from the question itself: go back to it rather than stack another one.
-        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
-        if isinstance(below, QuestionScreen) and below.order[below.index] == self.question_id:
-            self.dismiss()
-            return
-        order = [q.id for q in workload.lens.questions]
-        self.app.push_screen(QuestionScreen(order, order.index(self.question_id)))
+        # Opened from the question itself, this goes back to it rather than stack another one.
+        self.mllens.open_question(self.question_id)
 
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:

@@ -110,10 +110,8 @@ class ExplainScreen(AppScreen):
         table = self.query_one(DataTable)
         if not table.row_count:
             return
-        from mllens_tui.app.screens.question import QuestionScreen
-
         order = [str(row.key.value) for row in table.ordered_rows]
-        self.app.push_screen(QuestionScreen(order, table.cursor_row))
+        self.mllens.open_question(order[table.cursor_row], order)
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()

@@ -214,6 +214,24 @@ class QuestionScreen(AppScreen):
     def answers_changed(self) -> None:
         self.render_state()
 
+    def store_changed(self) -> None:
+        """Another process changed answers: show them, and refill the notes and evidence boxes
+        unless they are being edited, so that leaving them saves nothing stale."""
+        answer = self.answer
+        typing = self._notes_timer is not None or isinstance(self.focused, TextArea | Input)
+        if self._boxes_filled and not typing:
+            self._loading = True
+            try:
+                notes = self.query_one("#q-notes", TextArea)
+                if notes.text != (answer.notes if answer else ""):
+                    notes.text = answer.notes if answer else ""
+                evidence = self.query_one("#q-evidence", Input)
+                if evidence.value != (answer.evidence if answer else ""):
+                    evidence.value = answer.evidence if answer else ""
+            finally:
+                self._loading = False
+        self.render_state()
+
     def render_state(self) -> None:
         """Refresh everything that depends on the current answer."""
         workload = self.workload
@@ -247,6 +265,7 @@ class QuestionScreen(AppScreen):
         if answer and answer.answered_by:
             when = answer.answered_at.strftime("%Y-%m-%d") if answer.answered_at else ""
             parts.append(f" · {escape(answer.answered_by)} {when}")
+        parts.append(self._workshop_line())
         self.query_one("#q-state", Static).update("".join(parts))
         self.query_one("#q-state", Static).set_class(
             qs is not None and qs.risk == "HIGH", "risk-high"
@@ -266,6 +285,21 @@ class QuestionScreen(AppScreen):
             next_step.display = True
         else:
             next_step.display = False
+
+    def _workshop_line(self) -> str:
+        """While a workshop runs: this participant's own ballot, or the revealed spread."""
+        workload = self.workload
+        if workload is None or not workload.in_workshop or workload.workshop is None:
+            return ""
+        state = workload.workshop.questions.get(self.question.id)
+        me = self.mllens.participant
+        mine = next((b for b in state.visible if b.participant == me), None) if state else None
+        if state is not None and state.revealed and state.spread is not None:
+            said = ", ".join(f"{escape(b.participant)} {b.label}" for b in state.visible)
+            return f"\n[b]Workshop[/b]: revealed, {state.spread.text}: {said}"
+        if mine is not None:
+            return f"\n[b]Workshop[/b]: your ballot {mine.label} (hidden until revealed)"
+        return f"\n[b]Workshop[/b]: 0-4 or n casts {escape(me)}'s own ballot"
 
     def _render_levels(self, q: Question, answer: Answer | None, target: int | None) -> None:
         workload = self.workload
@@ -483,9 +517,7 @@ class QuestionScreen(AppScreen):
         self.query_one("#q-evidence", Input).focus()
 
     def action_answer_history(self) -> None:
-        from mllens_tui.app.screens.changes import AnswerHistoryScreen
-
-        self.app.push_screen(AnswerHistoryScreen(self.question.id))
+        self.mllens.open_answer_history(self.question.id)
 
     def action_open_link(self) -> None:
         if self.question.url:

@@ -4,6 +4,7 @@ prompt or notes, and open it (enter) or its answer history (ctrl+r)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
 from rich.markup import escape
 from textual import on
@@ -17,6 +18,9 @@ from textual.widgets.option_list import Option
 from mllens_tui.app.text import STATUS_SYMBOL
 from mllens_tui.assessment import Answer
 from mllens_tui.lens.model import Lens, Question
+
+if TYPE_CHECKING:
+    from mllens_tui.app.app import MLLensApp
 
 LIMIT = 50  # the list shows this many; more words narrow it
 
@@ -90,6 +94,10 @@ class SearchScreen(ModalScreen[None]):
         ),
     ]
 
+    @property
+    def _app(self) -> MLLensApp:
+        return cast("MLLensApp", self.app)
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Input(placeholder="a question id, or words of its title, prompt or notes")
@@ -108,11 +116,7 @@ class SearchScreen(ModalScreen[None]):
         self.fill(event.value)
 
     def fill(self, text: str) -> None:
-        from mllens_tui.app.app import MLLensApp
-
-        app = self.app
-        assert isinstance(app, MLLensApp)
-        workload = app.current
+        workload = self._app.current
         results = self.query_one(OptionList)
         results.clear_options()
         if workload is None:
@@ -150,14 +154,8 @@ class SearchScreen(ModalScreen[None]):
         qid = self._chosen()
         if qid is None:
             return
-        from mllens_tui.app.screens.question import QuestionScreen
-
-        workload = getattr(self.app, "current", None)
-        if workload is None:
-            return
-        order = [q.id for q in workload.lens.questions]
         self.dismiss()
-        self.app.push_screen(QuestionScreen(order, order.index(qid)))
+        self._app.open_question(qid)
 
     @on(OptionList.OptionSelected)
     def clicked(self, event: OptionList.OptionSelected) -> None:
@@ -167,10 +165,8 @@ class SearchScreen(ModalScreen[None]):
         qid = self._chosen()
         if qid is None:
             return
-        from mllens_tui.app.screens.changes import AnswerHistoryScreen
-
         self.dismiss()
-        self.app.push_screen(AnswerHistoryScreen(qid))
+        self._app.open_answer_history(qid)
 
     def action_close(self) -> None:
         self.dismiss()
