@@ -154,8 +154,14 @@ class SearchScreen(ModalScreen[None]):
         qid = self._chosen()
         if qid is None:
             return
+        from mllens_tui.app.screens.question import QuestionScreen
+
+        workload = self._app.current
+        if workload is None:
+            return
+        order = [q.id for q in workload.lens.questions]
         self.dismiss()
-        self._app.open_question(qid)
+        self.app.push_screen(QuestionScreen(order, order.index(qid)))
 
     @on(OptionList.OptionSelected)
     def clicked(self, event: OptionList.OptionSelected) -> None:
@@ -165,8 +171,10 @@ class SearchScreen(ModalScreen[None]):
         qid = self._chosen()
         if qid is None:
             return
+        from mllens_tui.app.screens.changes import AnswerHistoryScreen
+
         self.dismiss()
-        self._app.open_answer_history(qid)
+        self.app.push_screen(AnswerHistoryScreen(qid))
 
     def action_close(self) -> None:
         self.dismiss()
