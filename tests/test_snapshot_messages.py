@@ -1,0 +1,556 @@
+"""The snapshot reader, exactly: each bad input gives the problem list a user reads (file, key
+path, message), and each good one the snapshot it says, date-times normalised to UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from mllens_tui import __version__
+from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.lens.model import Choice, Lens, Pillar, Question
+from mllens_tui.lens.registry import builtin_lens, find_lens
+from mllens_tui.problems import InputError
+from mllens_tui.snapshot import (
+    MilestoneInfo,
+    Snapshot,
+    dumps,
+    last_change,
+    read_snapshot_file,
+    snapshot_to_dict,
+    utc,
+)
+
+LENS = builtin_lens()
+TOP = 'format = "mllens.snapshot"\nformat_version = 1\n'
+HEAD = TOP + '[lens]\nid = "aws-ml-lens"\n[workload]\nname = "W"\n'
+PILLARS = (
+    "operationalExcellence, security, reliability, performance, costOptimization, sustainability"
+)
+ANSWER_KEYS = (
+    "answered_at, answered_by, choices, confidence, evidence, level, not_applicable, notes, "
+    "reason, target"
+)
+MOMENT = "expected a date-time such as 2026-11-28T10:00:00Z"
+
+CHOICES = (Choice("a", "A"), Choice("b", "B"), Choice("c", "C"), Choice("q_no", "None"))
+CHOICE_LENS = Lens(
+    "choices",
+    "Choices",
+    "1",
+    (Pillar("ops", "Operations"),),
+    (),
+    (),
+    (
+        Question("C1", "C1", "ops", None, 1.0, "?", choices=CHOICES),
+        Question("C2", "C2", "ops", None, 1.0, "?", choices=CHOICES),
+    ),
+    "sha256:choices",
+)
+
+
+def lens_for(lens_id: str) -> Lens | None:
+    return CHOICE_LENS if lens_id == "choices" else find_lens(lens_id)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "snap.toml"
+    path.write_text(text)
+    return path
+
+
+def refused(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    """The (key path, message) of every problem, after checking each names the file."""
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        read_snapshot_file(path, lens_for)
+    assert info.value.what == "snapshot"
+    assert {p.source for p in info.value.problems} == {str(path)}
+    return [(p.where, p.message) for p in info.value.problems]
+
+
+def read(tmp_path: Path, text: str) -> Snapshot:
+    snapshot, _ = read_snapshot_file(write(tmp_path, text), lens_for)
+    return snapshot
+
+
+# -- refused -----------------------------------------------------------------------------------
+
+
+def test_not_a_snapshot_stops_at_the_format(tmp_path: Path) -> None:
+    assert refused(tmp_path, 'format = "other"\n[lens]\nid = 3\n') == [
+        ("format", "expected 'mllens.snapshot', got 'other': this is not an mllens snapshot")
+    ]
+    assert refused(tmp_path, "[lens]\n") == [
+        ("format", "expected 'mllens.snapshot', got None: this is not an mllens snapshot")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("version", "problem"),
+    [
+        ('"1"', "expected an integer, got '1'"),
+        ("true", "expected an integer, got True"),
+        ("1.0", "expected an integer, got 1.0"),
+        (
+            "2",
+            f"2 was written by a newer mllens-tui; this version ({__version__}) reads "
+            "format_version 1",
+        ),
+    ],
+)
+def test_a_format_version_it_cannot_read_stops_there(
+    tmp_path: Path, version: str, problem: str
+) -> None:
+    text = f'format = "mllens.snapshot"\nformat_version = {version}\ncolour = 1\n'
+    assert refused(tmp_path, text) == [("format_version", problem)]
+
+
+def test_format_version_below_one_is_reported_with_the_rest(tmp_path: Path) -> None:
+    text = 'format = "mllens.snapshot"\nformat_version = 0\ncolour = 1\n'
+    assert refused(tmp_path, text + HEAD.removeprefix(TOP)) == [
+        ("format_version", "expected 1, got 0"),
+        (
+            "colour",
+            "unknown key (expected one of: answers, exported_at, format, format_version, "
+            "generator, lens, milestone, scores, workload)",
+        ),
+    ]
+
+
+def test_missing_tables(tmp_path: Path) -> None:
+    assert refused(tmp_path, TOP) == [
+        ("lens", "missing table [lens]"),
+        ("lens.id", "missing (expected a string)"),
+        ("workload", "missing table [workload]"),
+        ("workload.name", "missing (expected a string)"),
+    ]
+
+
+def test_tables_of_the_wrong_type(tmp_path: Path) -> None:
+    text = TOP + 'lens = "x"\nworkload = 3\nmilestone = 4\nanswers = [1]\n'
+    assert refused(tmp_path, text) == [
+        ("lens", "expected a table [lens], got str"),
+        ("lens.id", "missing (expected a string)"),
+        ("workload", "expected a table [workload], got int"),
+        ("workload.name", "missing (expected a string)"),
+        ("milestone", "expected a table [milestone], got int"),
+        ("milestone.name", "missing (expected a string)"),
+        ("milestone.created_at", f"missing ({MOMENT})"),
+        ("answers", "expected tables [answers.<question id>]"),
+    ]
+
+
+def test_the_lens_table(tmp_path: Path) -> None:
+    text = TOP + '[lens]\nid = "aws-ml-lens"\nversion = 2\ncontent_hash = []\nextra = 1\n'
+    assert refused(tmp_path, text + '[workload]\nname = "W"\n') == [
+        ("lens.extra", "unknown key (expected one of: content_hash, id, version)"),
+        ("lens.version", "expected a string, got 2"),
+        ("lens.content_hash", "expected a string, got []"),
+    ]
+    assert refused(tmp_path, TOP + '[lens]\nid = "  "\n[workload]\nname = "W"\n') == [
+        ("lens.id", "expected a non-empty string, got '  '")
+    ]
+    assert refused(tmp_path, TOP + '[lens]\nid = "nope"\n[workload]\nname = "W"\n') == [
+        ("lens.id", "lens 'nope' is not installed (see: mllens lens list)")
+    ]
+
+
+def test_the_workload_table(tmp_path: Path) -> None:
+    text = TOP + '[lens]\nid = "aws-ml-lens"\n[workload]\nname = " W"\ndescription = 3\n'
+    text += 'environment = "prod\\u0007"\ndefault_target = 9\npillar_weights = 2\ncolour = "red"\n'
+    assert refused(tmp_path, text) == [
+        (
+            "workload.colour",
+            "unknown key (expected one of: default_target, description, environment, name, "
+            "pillar_weights)",
+        ),
+        ("workload.name", "workload name ' W' has leading or trailing spaces"),
+        ("workload.description", "expected a string, got 3"),
+        (
+            "workload.environment",
+            "environment name 'prod\\x07' has a control character (U+0007) at character 5",
+        ),
+        ("workload.default_target", "expected a level from 0 to 4, got 9"),
+        ("workload.pillar_weights", "expected a table of pillar id = weight"),
+    ]
+
+
+def test_pillar_weights(tmp_path: Path) -> None:
+    text = HEAD + (
+        "pillar_weights = {security = 0, nope = 1, reliability = '2', performance = 1001, "
+        "costOptimization = 2}\n"
+    )
+    assert refused(tmp_path, text) == [
+        ("workload.pillar_weights.security", "expected a number greater than 0, got 0"),
+        ("workload.pillar_weights.nope", f"unknown pillar (expected one of: {PILLARS})"),
+        (
+            "workload.pillar_weights.reliability",
+            "expected a number greater than 0 and at most 1000, got '2'",
+        ),
+        ("workload.pillar_weights.performance", "expected a number at most 1000, got 1001"),
+    ]
+
+
+def test_the_milestone_table(tmp_path: Path) -> None:
+    assert refused(tmp_path, HEAD + "[milestone]\ncolour = 1\n") == [
+        ("milestone.colour", "unknown key (expected one of: created_at, name)"),
+        ("milestone.name", "missing (expected a string)"),
+        ("milestone.created_at", f"missing ({MOMENT})"),
+    ]
+    text = HEAD + '[milestone]\nname = ""\ncreated_at = "today"\n'
+    assert refused(tmp_path, text) == [
+        ("milestone.name", "expected a non-empty string, got ''"),
+        ("milestone.created_at", f"{MOMENT}, got 'today'"),
+    ]
+    text = HEAD + '[milestone]\nname = "Q1\\t"\ncreated_at = 2026-01-01T00:00:00Z\n'
+    assert refused(tmp_path, text) == [
+        ("milestone.name", "milestone name 'Q1\\t' has leading or trailing spaces")
+    ]
+
+
+def test_top_level_moment_and_generator(tmp_path: Path) -> None:
+    text = TOP + "exported_at = 1969-12-31T23:59:59Z\ngenerator = 5\n" + HEAD.removeprefix(TOP)
+    assert refused(tmp_path, text) == [
+        (
+            "exported_at",
+            "1969-12-31T23:59:59+00:00 is out of range "
+            "(expected from 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z)",
+        ),
+        ("generator", "expected a string, got 5"),
+    ]
+
+
+def test_every_problem_of_level_answers(tmp_path: Path) -> None:
+    text = HEAD + (
+        "[answers]\nMLOE-01 = 3\n"
+        '[answers.MLOE-02]\nlevel = 1\nchoices = ["a"]\ncolour = 1\n'
+        '[answers.MLOE-03]\nnot_applicable = "yes"\nreason = 7\n'
+        '[answers.MLOE-04]\nnot_applicable = true\nlevel = 2\nreason = "other"\ntarget = -1\n'
+        'confidence = "very"\nnotes = 1\nevidence = 2\nanswered_by = 3\nanswered_at = "now"\n'
+        "[answers.MLOE-05]\nnot_applicable = true\n"
+        "[answers.NOPE-1]\nlevel = 1\n"
+    )
+    assert refused(tmp_path, text) == [
+        ("answers.MLOE-01", "expected a table"),
+        ("answers.MLOE-02.colour", f"unknown key (expected one of: {ANSWER_KEYS})"),
+        ("answers.MLOE-02.choices", "this question takes a level, not choices"),
+        ("answers.MLOE-03.not_applicable", "expected true or false, got 'yes'"),
+        (
+            "answers.MLOE-03.reason",
+            "expected one of out_of_scope | business_priorities | architecture_constraints | "
+            "other, got 7",
+        ),
+        ("answers.MLOE-04", "an answer is either N/A or has a level or choices, not both"),
+        ("answers.MLOE-04.target", "expected a level from 0 to 4, got -1"),
+        (
+            "answers.MLOE-04.confidence",
+            "expected one of asserted | evidenced | verified, got 'very'",
+        ),
+        ("answers.MLOE-04.notes", "expected a string, got 1"),
+        ("answers.MLOE-04.evidence", "expected a string, got 2"),
+        ("answers.MLOE-04.answered_by", "expected a string, got 3"),
+        ("answers.MLOE-04.answered_at", f"{MOMENT}, got 'now'"),
+        ("answers.MLOE-05.reason", "an N/A answer needs a reason"),
+        ("answers.NOPE-1", "unknown question id 'NOPE-1' in lens 'aws-ml-lens'"),
+    ]
+
+
+def test_na_with_choices_is_refused_too(tmp_path: Path) -> None:
+    text = TOP + '[lens]\nid = "choices"\n[workload]\nname = "W"\n'
+    text += '[answers.C1]\nnot_applicable = true\nreason = "other"\nchoices = ["a"]\n'
+    assert refused(tmp_path, text) == [
+        ("answers.C1", "an answer is either N/A or has a level or choices, not both")
+    ]
+
+
+def test_every_problem_of_choice_answers(tmp_path: Path) -> None:
+    text = TOP + '[lens]\nid = "choices"\n[workload]\nname = "W"\ndefault_target = -1\n'
+    text += '[answers.C1]\nlevel = 2\nchoices = ["a", 3]\ntarget = "x"\n'
+    text += '[answers.C2]\nchoices = ["z", "a", "y"]\n'
+    assert refused(tmp_path, text) == [
+        ("workload.default_target", "expected a whole number from 0, got -1"),
+        ("answers.C1.level", "this question takes choices, not a level"),
+        ("answers.C1.choices", "expected an array of choice ids, got ['a', 3]"),
+        ("answers.C1.target", "expected a whole number from 0, got 'x'"),
+        ("answers.C2.choices", "unknown choice 'z' (expected any of: a, b, c, q_no)"),
+        ("answers.C2.choices", "unknown choice 'y' (expected any of: a, b, c, q_no)"),
+    ]
+    text = TOP + '[lens]\nid = "choices"\n[workload]\nname = "W"\ndefault_target = true\n'
+    assert refused(tmp_path, text + '[answers.C1]\nchoices = "a"\n') == [
+        ("workload.default_target", "expected a whole number from 0, got True"),
+        ("answers.C1.choices", "expected an array of choice ids, got 'a'"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["true", '"2"', "2.0", "5", "-1"])
+def test_levels_and_targets_are_whole_lens_levels(tmp_path: Path, value: str) -> None:
+    text = HEAD + f"default_target = {value}\n[answers.MLOE-01]\nlevel = {value}\n"
+    text += f"target = {value}\n"
+    shown = {"true": "True", '"2"': "'2'"}.get(value, value)
+    message = f"expected a level from 0 to 4, got {shown}"
+    assert refused(tmp_path, text) == [
+        ("workload.default_target", message),
+        ("answers.MLOE-01.level", message),
+        ("answers.MLOE-01.target", message),
+    ]
+
+
+# -- read ----------------------------------------------------------------------------------------
+
+
+def test_a_full_snapshot_reads_as_written(tmp_path: Path) -> None:
+    text = TOP + (
+        "exported_at = 2026-11-28T10:00:00Z\n"
+        'generator = "mllens-tui 0.0.1"\n'
+        "scores = {overall = 0.1}\n"
+        '[lens]\nid = "aws-ml-lens"\nversion = "2023"\ncontent_hash = "sha256:abc"\n'
+        '[workload]\nname = "Fraud scoring"\ndescription = "Card fraud"\n'
+        'environment = "prod"\ndefault_target = 2\n'
+        "pillar_weights = {security = 2, reliability = 0.5}\n"
+        '[milestone]\nname = "Q4 review"\ncreated_at = 2026-11-01T09:00:00Z\n'
+        "[answers.MLSEC-01]\nlevel = 1\ntarget = 4\n"
+        '[answers.MLOE-02]\nnot_applicable = true\nreason = "business_priorities"\n'
+        '[answers.MLOE-01]\nlevel = 0\nnotes = "n"\nevidence = "e"\nconfidence = "verified"\n'
+        'answered_by = "ana"\nanswered_at = 2026-10-01T08:30:00Z\n'
+        '[answers.MLOE-03]\nreason = "other"\nnotes = "undecided"\n'
+    )
+    snap = read(tmp_path, text)
+    assert snap == Snapshot(
+        lens_id="aws-ml-lens",
+        lens_version="2023",
+        content_hash="sha256:abc",
+        workload_name="Fraud scoring",
+        description="Card fraud",
+        environment="prod",
+        profile=Profile(default_target=2, pillar_weights={"security": 2.0, "reliability": 0.5}),
+        answers={
+            "MLOE-01": Answer(
+                "MLOE-01",
+                level=0,
+                notes="n",
+                evidence="e",
+                confidence=Confidence.VERIFIED,
+                answered_by="ana",
+                answered_at=datetime(2026, 10, 1, 8, 30, tzinfo=UTC),
+            ),
+            "MLOE-02": Answer("MLOE-02", not_applicable=True, reason=NAReason.BUSINESS_PRIORITIES),
+            # A reason without N/A is checked but not kept: the answer is not N/A.
+            "MLOE-03": Answer("MLOE-03", notes="undecided"),
+            "MLSEC-01": Answer("MLSEC-01", level=1, target=4),
+        },
+        milestone=MilestoneInfo("Q4 review", datetime(2026, 11, 1, 9, tzinfo=UTC)),
+        exported_at=datetime(2026, 11, 28, 10, tzinfo=UTC),
+        generator="mllens-tui 0.0.1",
+    )
+    # In lens order, whatever the order of the file.
+    assert list(snap.answers) == ["MLOE-01", "MLOE-02", "MLOE-03", "MLSEC-01"]
+    assert type(snap.profile.pillar_weights["security"]) is float
+
+
+def test_defaults_of_a_minimal_snapshot(tmp_path: Path) -> None:
+    snap = read(tmp_path, HEAD)
+    assert snap == Snapshot("aws-ml-lens", "", "", "W")
+    assert snap.profile == Profile(default_target=3, pillar_weights={})
+
+
+def test_choices_are_kept_once_each_in_question_order(tmp_path: Path) -> None:
+    text = TOP + '[lens]\nid = "choices"\n[workload]\nname = "W"\ndefault_target = 7\n'
+    text += '[answers.C2]\nchoices = ["c", "a", "c"]\ntarget = 9\n[answers.C1]\nchoices = []\n'
+    snap = read(tmp_path, text)
+    assert snap.answers == {
+        "C1": Answer("C1", choices=()),
+        "C2": Answer("C2", choices=("a", "c"), target=3),
+    }
+    assert snap.answers["C1"].status == "answered"
+    # Choice lenses have no levels: a target is checked but scoring never uses it.
+    assert snap.profile.default_target == 3
+
+
+# -- date-times ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "moment"),
+    [
+        ("2026-11-28T12:30:00+02:00", datetime(2026, 11, 28, 10, 30, tzinfo=UTC)),
+        ("2026-11-28T05:30:00-05:00", datetime(2026, 11, 28, 10, 30, tzinfo=UTC)),
+        ("2026-11-28T10:30:00", datetime(2026, 11, 28, 10, 30, tzinfo=UTC)),  # no offset: UTC
+        ("2026-11-28T10:30:00.987654Z", datetime(2026, 11, 28, 10, 30, tzinfo=UTC)),
+        ("2026-01-01T01:00:00+05:30", datetime(2025, 12, 31, 19, 30, tzinfo=UTC)),
+    ],
+)
+def test_moments_from_any_time_zone_read_as_utc_seconds(
+    tmp_path: Path, written: str, moment: datetime
+) -> None:
+    text = TOP + f"exported_at = {written}\n" + HEAD.removeprefix(TOP)
+    text += f'[milestone]\nname = "M"\ncreated_at = {written}\n'
+    text += f"[answers.MLOE-01]\nlevel = 1\nanswered_at = {written}\n"
+    snap = read(tmp_path, text)
+    found = [snap.exported_at, snap.milestone.created_at, snap.answers["MLOE-01"].answered_at]  # type: ignore[union-attr]
+    assert found == [moment, moment, moment]
+    assert all(m is not None and m.tzinfo is UTC for m in found)
+    stamp = moment.isoformat(sep=" ")  # what tomli_w writes: an offset of +00:00
+    out = dumps(snap, LENS)
+    assert f"exported_at = {stamp}\n" in out
+    assert f"created_at = {stamp}\n" in out and f"answered_at = {stamp}\n" in out
+
+
+def test_utc_normalises_naive_aware_and_fractional_moments() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    assert utc(datetime(2026, 1, 1, 9, 0, 0, 500000, tzinfo=tokyo)) == datetime(
+        2026, 1, 1, 0, 0, tzinfo=UTC
+    )
+    assert utc(datetime(2026, 1, 1, 9)).tzinfo is UTC
+    assert utc(datetime(2026, 1, 1, 9)) == datetime(2026, 1, 1, 9, tzinfo=UTC)
+    assert utc(datetime(2026, 1, 1, 9, tzinfo=tokyo)).tzinfo is UTC
+
+
+def test_export_writes_every_moment_in_utc() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    snap = Snapshot(
+        LENS.id,
+        LENS.version,
+        LENS.content_hash,
+        "W",
+        answers={
+            "MLOE-01": Answer("MLOE-01", level=2, answered_at=datetime(2026, 3, 1, 9, tzinfo=tokyo))
+        },
+        milestone=MilestoneInfo("M", datetime(2026, 3, 2, 9, 15, 30, 999, tzinfo=tokyo)),
+        exported_at=datetime(2026, 3, 3, 1, 2, 3, 456),
+    )
+    doc = snapshot_to_dict(snap, LENS, with_scores=False)
+    assert doc["exported_at"] == datetime(2026, 3, 3, 1, 2, 3, tzinfo=UTC)
+    assert doc["milestone"] == {
+        "name": "M",
+        "created_at": datetime(2026, 3, 2, 0, 15, 30, tzinfo=UTC),
+    }
+    assert doc["answers"]["MLOE-01"]["answered_at"] == datetime(2026, 3, 1, 0, tzinfo=UTC)
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def test_last_change_is_the_milestone_else_the_newest_answer() -> None:
+    early, late = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
+    answers = {
+        "MLOE-01": Answer("MLOE-01", level=1, answered_at=late),
+        "MLOE-02": Answer("MLOE-02", level=1, answered_at=early),
+        "MLOE-03": Answer("MLOE-03", level=1),
+    }
+    plain = Snapshot(LENS.id, "", "", "W", answers=answers)
+    assert last_change(plain) == late
+    assert last_change(Snapshot(LENS.id, "", "", "W")) is None
+    frozen = Snapshot(LENS.id, "", "", "W", answers=answers, milestone=MilestoneInfo("M", early))
+    assert last_change(frozen) == early
+    # With no exported_at of its own, a snapshot is stamped with its last change.
+    assert snapshot_to_dict(plain, LENS, with_scores=False)["exported_at"] == late
+    assert "exported_at" not in snapshot_to_dict(Snapshot(LENS.id, "", "", "W"), LENS)
+
+
+def test_the_exported_document_by_hand() -> None:
+    snap = Snapshot(
+        "ignored",
+        "ignored",
+        "ignored",
+        "Fraud scoring",
+        description="Card fraud",
+        environment="prod",
+        profile=Profile(
+            default_target=2, pillar_weights={"security": 2.0, "operationalExcellence": 0.5}
+        ),
+        answers={
+            "MLSEC-01": Answer("MLSEC-01", level=1, target=4, confidence=Confidence.ASSERTED),
+            "MLOE-01": Answer(
+                "MLOE-01",
+                level=3,
+                notes="n",
+                evidence="e",
+                answered_by="ana",
+                answered_at=datetime(2026, 10, 1, tzinfo=UTC),
+            ),
+            "MLOE-02": Answer("MLOE-02", not_applicable=True, reason=NAReason.OTHER, target=1),
+            "MLOE-03": Answer("MLOE-03"),  # nothing to say: not written
+            "MLOE-04": Answer("MLOE-04", not_applicable=True),
+        },
+    )
+    doc = snapshot_to_dict(snap, LENS)
+    assert doc == {
+        "format": "mllens.snapshot",
+        "format_version": 1,
+        "exported_at": datetime(2026, 10, 1, tzinfo=UTC),
+        "generator": f"mllens-tui {__version__}",
+        "lens": {"id": LENS.id, "version": LENS.version, "content_hash": LENS.content_hash},
+        "workload": {
+            "name": "Fraud scoring",
+            "description": "Card fraud",
+            "environment": "prod",
+            "default_target": 2,
+            # Lens order, not the order of the profile.
+            "pillar_weights": {"operationalExcellence": 0.5, "security": 2.0},
+        },
+        "scores": {
+            "note": "Computed on export for readers; import ignores this table and recomputes.",
+            # MLOE-01: 3 x 0.5 x 0.75; MLSEC-01: 3 x 2 x 0.25 -> 2.625 / 7.5
+            "overall": 0.35,
+            "overall_level": 1.4,
+            "completeness": round(2 / 103, 4),
+            "pillars": {"operationalExcellence": 0.75, "security": 0.25},
+            "phases": {"business-goal": 0.35},
+        },
+        "answers": {
+            "MLOE-01": {
+                "level": 3,
+                "notes": "n",
+                "evidence": "e",
+                "answered_by": "ana",
+                "answered_at": datetime(2026, 10, 1, tzinfo=UTC),
+            },
+            "MLOE-02": {"not_applicable": True, "reason": "other", "target": 1},
+            "MLOE-04": {"not_applicable": True},
+            "MLSEC-01": {"level": 1, "target": 4, "confidence": "asserted"},
+        },
+    }
+    assert list(doc) == [
+        "format",
+        "format_version",
+        "exported_at",
+        "generator",
+        "lens",
+        "workload",
+        "scores",
+        "answers",
+    ]
+    assert list(doc["answers"]) == ["MLOE-01", "MLOE-02", "MLOE-04", "MLSEC-01"]
+
+
+def test_an_empty_workload_exports_the_least() -> None:
+    doc = snapshot_to_dict(Snapshot(LENS.id, "", "", "W"), LENS)
+    assert doc["workload"] == {"name": "W", "description": "", "default_target": 3}
+    assert doc["scores"] == {
+        "note": "Computed on export for readers; import ignores this table and recomputes.",
+        "completeness": 0.0,
+    }
+    assert "answers" not in doc and "milestone" not in doc
+    assert "scores" not in snapshot_to_dict(Snapshot(LENS.id, "", "", "W"), LENS, with_scores=False)
+
+
+def test_choice_answers_export_their_choices() -> None:
+    snap = Snapshot(
+        "choices",
+        "",
+        "",
+        "W",
+        answers={"C1": Answer("C1", choices=("a", "b")), "C2": Answer("C2", choices=())},
+    )
+    doc = snapshot_to_dict(snap, CHOICE_LENS)
+    assert doc["answers"] == {"C1": {"choices": ["a", "b"]}, "C2": {"choices": []}}
+    # A choice lens has no level scale: no overall_level.
+    assert doc["scores"] == {
+        "note": "Computed on export for readers; import ignores this table and recomputes.",
+        "overall": round(1 / 3, 4),
+        "completeness": 1.0,
+        "pillars": {"ops": round(1 / 3, 4)},
+    }
