@@ -495,6 +495,7 @@ def test_files_that_cannot_be_read_are_each_reported(tmp_path: Path) -> None:
     (folder / "bad.toml").write_text("questions = [\n")
     with pytest.raises(InputError) as info:
         load_lens(folder)
+    assert info.value.what == "lens"
     found = [(Path(p.source).name, p.where, p.message) for p in info.value.problems]
     assert found[0][:2] == ("bad.toml", "")
     assert found[0][2].startswith("not valid TOML: ")
@@ -552,3 +553,23 @@ def test_the_content_hash_is_sha256_of_the_canonical_json(tmp_path: Path) -> Non
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     expected = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     assert lens.content_hash == expected == content_hash(lens)
+
+
+def test_a_folder_without_its_header_file(tmp_path: Path) -> None:
+    folder = write_lens(tmp_path, HEADER, QUESTION.format(id="Q-1"))
+    (folder / "lens.toml").unlink()
+    with pytest.raises(InputError) as info:
+        load_lens(folder)
+    assert info.value.what == "lens"
+    assert [(p.source, p.where, p.message) for p in info.value.problems] == [
+        (str(folder), "", "a lens folder needs a lens.toml with the lens header")
+    ]
+
+
+def test_a_path_that_is_neither_file_nor_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        load_lens(tmp_path / "nowhere")
+    assert info.value.what == "lens"
+    assert [(p.source, p.where, p.message) for p in info.value.problems] == [
+        (str(tmp_path / "nowhere"), "", "no such file or folder")
+    ]

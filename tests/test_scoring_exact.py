@@ -348,3 +348,25 @@ def test_a_choice_question_without_countable_choices_is_worth_nothing() -> None:
     s = score(lens, {"N1": Answer("N1", choices=("n_no",))})
     assert (s.questions["N1"].value, s.questions["N1"].risk) == (0.0, "NONE")
     assert s.overall.score == 0.0
+
+
+def test_each_condition_is_parsed_once_however_often_it_is_scored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Scoring thousands of snapshots of one lens must not parse its rules again each time.
+    from mllens_tui import scoring
+
+    monkeypatch.setattr(scoring, "_RULE_CACHE", {})
+    parsed: list[str] = []
+    real_parse = scoring.parse_rule
+
+    def counting_parse(text: str):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(scoring, "parse_rule", counting_parse)
+    answers = {"C1": Answer("C1", choices=("a", "c")), "C2": Answer("C2", choices=("q_no",))}
+    for _ in range(3):
+        s = score(CHOICE_LENS, answers)
+        assert (s.questions["C1"].risk, s.questions["C2"].risk) == ("MEDIUM", "HIGH")
+    assert parsed == ["q_no || !a", "!b"]

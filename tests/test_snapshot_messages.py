@@ -14,8 +14,10 @@ from mllens_tui.lens.model import Choice, Lens, Pillar, Question
 from mllens_tui.lens.registry import builtin_lens, find_lens
 from mllens_tui.problems import InputError
 from mllens_tui.snapshot import (
+    Delta,
     MilestoneInfo,
     Snapshot,
+    compare,
     dumps,
     last_change,
     read_snapshot_file,
@@ -554,3 +556,189 @@ def test_choice_answers_export_their_choices() -> None:
         "completeness": 1.0,
         "pillars": {"ops": round(1 / 3, 4)},
     }
+
+
+# -- comparing -----------------------------------------------------------------------------------
+
+
+def test_a_comparison_by_hand() -> None:
+    a = Snapshot(
+        LENS.id,
+        "",
+        "",
+        "W",
+        answers={
+            "MLOE-01": Answer("MLOE-01", level=1, target=4),
+            "MLOE-02": Answer("MLOE-02", not_applicable=True, reason=NAReason.OTHER),
+            "MLOE-03": Answer("MLOE-03", level=2),
+            "MLOE-04": Answer("MLOE-04", level=2),
+        },
+    )
+    b = Snapshot(
+        LENS.id,
+        "",
+        "",
+        "W",
+        answers={
+            "MLOE-01": Answer("MLOE-01", level=3, target=4),
+            "MLOE-02": Answer("MLOE-02", not_applicable=True),
+            "MLOE-03": Answer("MLOE-03", level=2),
+            "MLOE-04": Answer("MLOE-04", notes="unsure now"),
+        },
+    )
+    result = compare(a, LENS, b, LENS).to_json()
+    # a: MLOE-01 0.25, MLOE-03 0.5, MLOE-04 0.5 (weight 3 each) -> 1.25 / 3
+    # b: MLOE-01 0.75, MLOE-03 0.5 -> 1.25 / 2
+    assert result["overall"] == {
+        "a": pytest.approx(1.25 / 3),
+        "b": pytest.approx(0.625),
+        "delta": pytest.approx(0.625 - 1.25 / 3),
+    }
+    assert result["pillars"]["security"] == {"a": None, "b": None, "delta": None}
+    assert list(result["pillars"]) == [p.id for p in LENS.pillars]
+    assert list(result["phases"]) == [p.id for p in LENS.phases]
+    assert result["questions"] == [
+        {
+            "question": "MLOE-01",
+            "change": "improved",
+            "a": {"status": "answered", "level": 1, "target": 4},
+            "b": {"status": "answered", "level": 3, "target": 4},
+        },
+        {
+            "question": "MLOE-04",
+            "change": "no_longer_answered",
+            "a": {"status": "answered", "level": 2},
+            "b": {"status": "unanswered"},
+        },
+    ]
+    assert (result["lens_changed"], result["common_questions"]) == (False, 105)
+    assert (result["only_in_a"], result["only_in_b"]) == ([], [])
+
+
+def test_na_and_choice_states_in_a_comparison() -> None:
+    a = Snapshot("choices", "", "", "W", answers={"C1": Answer("C1", choices=("a",))})
+    b = Snapshot(
+        "choices",
+        "",
+        "",
+        "W",
+        answers={
+            "C1": Answer("C1", not_applicable=True, reason=NAReason.OUT_OF_SCOPE),
+            "C2": Answer("C2", not_applicable=True),
+        },
+    )
+    changes = compare(a, CHOICE_LENS, b, CHOICE_LENS).questions
+    assert [(c.question_id, c.change, c.a, c.b) for c in changes] == [
+        (
+            "C1",
+            "na_changed",
+            {"status": "answered", "choices": ["a"]},
+            {"status": "not_applicable", "reason": "out_of_scope"},
+        ),
+        (
+            "C2",
+            "na_changed",
+            {"status": "unanswered"},
+            {"status": "not_applicable", "reason": None},
+        ),
+    ]
+    back = compare(b, CHOICE_LENS, a, CHOICE_LENS).questions
+    assert [(c.question_id, c.change) for c in back] == [("C1", "na_changed"), ("C2", "na_changed")]
+
+
+def test_lenses_with_different_content_are_compared_on_common_questions() -> None:
+    from dataclasses import replace
+
+    newer = replace(
+        LENS,
+        questions=(
+            *(q for q in LENS.questions if q.id != "MLOE-02"),
+            Question("MLNEW-01", "New", "security", "monitoring", 3.0, "?"),
+        ),
+        content_hash="sha256:newer",
+    )
+    a = Snapshot(
+        LENS.id,
+        "",
+        "",
+        "W",
+        answers={"MLOE-01": Answer("MLOE-01", level=4), "MLOE-02": Answer("MLOE-02", level=0)},
+    )
+    b = Snapshot(
+        LENS.id,
+        "",
+        "",
+        "W",
+        answers={"MLOE-01": Answer("MLOE-01", level=4), "MLNEW-01": Answer("MLNEW-01", level=0)},
+    )
+    result = compare(a, LENS, b, newer)
+    assert result.lens_changed is True
+    assert result.common_questions == 104
+    assert (result.only_in_a, result.only_in_b) == (("MLOE-02",), ("MLNEW-01",))
+    # Only MLOE-01 is common and answered: both sides score 1.0, nothing changed.
+    assert (result.overall.a, result.overall.b, result.overall.delta) == (1.0, 1.0, 0.0)
+    assert result.questions == ()
+    same = compare(a, LENS, a, LENS)
+    assert same.lens_changed is False and same.overall.a == pytest.approx(0.5)
+
+
+def test_a_score_on_one_side_only_has_no_delta() -> None:
+    assert Delta(None, 0.5).to_json() == {"a": None, "b": 0.5, "delta": None}
+    assert Delta(0.5, None).delta is None
+    assert Delta(0.25, 1.0).delta == 0.75
+
+
+# -- more of the reader ----------------------------------------------------------------------------
+
+
+def test_a_file_that_cannot_be_read_is_a_snapshot_problem(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.toml"
+    with pytest.raises(InputError) as info:
+        read_snapshot_file(missing, lens_for)
+    assert info.value.what == "snapshot"
+    assert [(p.source, p.where, p.message) for p in info.value.problems] == [
+        (str(missing), "", "no such file")
+    ]
+
+
+def test_without_its_lens_only_the_lens_is_reported(tmp_path: Path) -> None:
+    # Levels, choices, targets and weights are checked against the lens: with the lens
+    # unknown, the one problem a user can act on is the lens.
+    text = TOP + '[lens]\nid = "nope"\n[workload]\nname = "W"\ndefault_target = 9\n'
+    text += "pillar_weights = {anything = 2}\n"
+    text += '[answers.X-1]\nlevel = 9\ntarget = 9\n[answers.X-2]\nchoices = ["z"]\n'
+    assert refused(tmp_path, text) == [
+        ("lens.id", "lens 'nope' is not installed (see: mllens lens list)")
+    ]
+
+
+def test_empty_optional_strings_and_level_zero_are_read(tmp_path: Path) -> None:
+    text = HEAD.replace('name = "W"', 'name = "W"\ndescription = ""\ndefault_target = 0')
+    text += '[answers.MLOE-01]\nlevel = 0\ntarget = 0\nnotes = ""\n'
+    snap = read(tmp_path, text)
+    assert snap.description == "" and snap.profile.default_target == 0
+    assert snap.answers["MLOE-01"] == Answer("MLOE-01", level=0, target=0)
+    choices = TOP + '[lens]\nid = "choices"\n[workload]\nname = "W"\ndefault_target = 0\n'
+    snap = read(tmp_path, choices + '[answers.C1]\nchoices = ["b"]\ntarget = 0\n')
+    assert snap.answers["C1"] == Answer("C1", choices=("b",), target=3)
+
+
+def test_a_naive_moment_is_utc_whatever_the_machines_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert utc(datetime(2026, 1, 1, 9)) == datetime(2026, 1, 1, 9, tzinfo=UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_multi_line_notes_are_written_as_multi_line_strings() -> None:
+    snap = Snapshot(
+        LENS.id, "", "", "W", answers={"MLOE-01": Answer("MLOE-01", level=1, notes="one\ntwo")}
+    )
+    assert 'notes = """\none\ntwo"""\n' in dumps(snap, LENS)
