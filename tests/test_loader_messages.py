@@ -573,3 +573,34 @@ def test_a_path_that_is_neither_file_nor_folder(tmp_path: Path) -> None:
     assert [(p.source, p.where, p.message) for p in info.value.problems] == [
         (str(tmp_path / "nowhere"), "", "no such file or folder")
     ]
+
+
+def test_a_level_refused_for_its_value_does_not_raise_the_bar_for_the_next(
+    tmp_path: Path,
+) -> None:
+    header = HEADER.replace("value = 0.0", "value = true").replace("value = 1.0", "value = 0.5")
+    assert refused(tmp_path, header, QUESTION.format(id="Q-1")) == [
+        ("lens.toml", "levels[0].value", "expected a number from 0 to 1, got True")
+    ]
+
+
+def test_a_question_id_that_is_not_a_string_is_located_by_index(tmp_path: Path) -> None:
+    question = QUESTION.format(id="x").replace('id = "x"', "id = 5")
+    assert refused(tmp_path, HEADER, QUESTION.format(id="Q-1"), question) == [
+        ("questions.toml", "questions[1].id", "expected a non-empty string, got 5")
+    ]
+
+
+def test_choice_questions_at_the_limits_and_without_rules(tmp_path: Path) -> None:
+    choices = ", ".join(f'{{id = "c{i}", title = "C"}}' for i in range(15))
+    rules = ", ".join(
+        f'{{condition = "{c}", risk = "{r}"}}'
+        for c, r in [("c0", "HIGH"), ("c1", "MEDIUM"), ("c2", "NONE"), ("default", "NONE")]
+    )
+    full = CHOICE + f"choices = [{choices}]\nrisk_rules = [{rules}]\n"
+    bare = CHOICE.replace("C-1", "C-2") + 'choices = [{id = "a", title = "A"}]\n'
+    folder = write_lens(tmp_path, NO_LEVELS, full, bare)
+    (folder / "zz.toml").write_text("# questions come later\n")
+    first, second = load_lens(folder).questions
+    assert len(first.choices) == 15 and len(first.risk_rules) == 4
+    assert second.risk_rules == ()
