@@ -604,3 +604,23 @@ def test_choice_questions_at_the_limits_and_without_rules(tmp_path: Path) -> Non
     first, second = load_lens(folder).questions
     assert len(first.choices) == 15 and len(first.risk_rules) == 4
     assert second.risk_rules == ()
+
+
+def test_choices_that_are_missing_or_of_the_wrong_type(tmp_path: Path) -> None:
+    w = "questions.C-1"
+    assert refused(tmp_path / "a", NO_LEVELS, CHOICE + "choices = []\n") == [
+        ("questions.toml", f"{w}.choices", "expected a non-empty array of tables")
+    ]
+    assert refused(tmp_path / "b", NO_LEVELS, CHOICE + 'choices = "a"\n') == [
+        ("questions.toml", f"{w}.choices", "expected a non-empty array of tables")
+    ]
+    choice = '{title = "A", description = 3, improvement_plan = 4}'
+    assert refused(tmp_path / "c", NO_LEVELS, CHOICE + f"choices = [{choice}]\n") == [
+        ("questions.toml", f"{w}.choices[0].id", "missing (expected a non-empty string)"),
+        ("questions.toml", f"{w}.choices[0].description", "expected a non-empty string, got 3"),
+        (
+            "questions.toml",
+            f"{w}.choices[0].improvement_plan",
+            "expected a non-empty string, got 4",
+        ),
+    ]

@@ -742,3 +742,20 @@ def test_multi_line_notes_are_written_as_multi_line_strings() -> None:
         LENS.id, "", "", "W", answers={"MLOE-01": Answer("MLOE-01", level=1, notes="one\ntwo")}
     )
     assert 'notes = """\none\ntwo"""\n' in dumps(snap, LENS)
+
+
+def test_a_new_target_counts_only_for_an_answered_question() -> None:
+    def snap(target: int) -> Snapshot:
+        return Snapshot(
+            LENS.id,
+            "",
+            "",
+            "W",
+            answers={
+                "MLOE-01": Answer("MLOE-01", not_applicable=True, target=target),
+                "MLOE-02": Answer("MLOE-02", level=2, target=target),
+            },
+        )
+
+    changes = compare(snap(2), LENS, snap(4), LENS).questions
+    assert [(c.question_id, c.change) for c in changes] == [("MLOE-02", "target_changed")]
