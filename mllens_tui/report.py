@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from mllens_tui.assessment import Answer
 from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
@@ -129,13 +130,47 @@ def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
         pillar = lens.pillar(question.pillar)
         phase = lens.phase(question.phase) if question.phase else None
         where = " · ".join(x.name for x in (pillar, phase) if x is not None)
-        lines.append(f"{rank}. **{item.question_id} {question.title}** ({where})  ")
+        lines.append(f"{rank}. **{question.ids} {question.title}** ({where})  ")
         lines.append(f"   {_move(lens, item)}; risk {item.risk}  ")
         step = question.guidance_from(item.level) if item.level is not None else ""
         if step:
             lines.append(f"   Next step: {step}  ")
         if question.url:
             lines.append(f"   Official guidance: <{question.url}>")
+        lines[-1] = lines[-1].rstrip()
+    return lines
+
+
+def _given(lens: Lens, answer: Answer) -> str:
+    """What the answer says: "level 2 (Repeatable)", "N/A (out of scope)" or the choices."""
+    if answer.not_applicable:
+        return f"N/A ({answer.reason.label if answer.reason else 'no reason given'})"
+    if answer.choices is not None:
+        return "choices: " + (", ".join(answer.choices) or "none")
+    if answer.level is not None:
+        level = lens.level(answer.level)
+        return f"level {answer.level}" + (f" ({level.name})" if level else "")
+    return "not answered"
+
+
+def _indented(label: str, text: str) -> list[str]:
+    """A labelled text under a list item; its own line breaks kept, as Markdown hard breaks."""
+    first, *rest = text.strip().splitlines() or [""]
+    return [f"   {label}: {first}  ", *(f"   {line}  " for line in rest)]
+
+
+def _answers_md(lens: Lens, answers: Mapping[str, Answer]) -> list[str]:
+    lines: list[str] = []
+    for question in lens.questions:
+        answer = answers.get(question.id)
+        if answer is None or (
+            answer.status == "unanswered" and not (answer.notes or answer.evidence)
+        ):
+            continue
+        lines.append(f"- **{question.ids} {question.title}**: {_given(lens, answer)}  ")
+        lines += _indented("Evidence", answer.evidence or "none given")
+        if answer.notes.strip():
+            lines += _indented("Notes", answer.notes)
         lines[-1] = lines[-1].rstrip()
     return lines
 
@@ -149,8 +184,10 @@ def report_markdown(
     milestone: str | None = None,
     *,
     previous_label: str = "the previous milestone",
+    answers: Mapping[str, Answer] | None = None,
 ) -> str:
-    """The stakeholder report: headline, pillar and phase tables, trend and the top ten gaps.
+    """The stakeholder report: headline, pillar and phase tables, trend, the top ten gaps and,
+    given ``answers``, every answer with the evidence and notes behind it.
 
     ``previous_scores`` (with ``previous_label``) adds trend arrows since that milestone;
     ``milestone`` names the state being reported, when it is not the current one.
@@ -194,6 +231,9 @@ def report_markdown(
             f"{len(scores.unanswered)} applicable questions are not answered yet; they do not "
             "count towards any score.",
         ]
+    if answers:
+        lines += ["", "## Answers and evidence", ""]
+        lines += _answers_md(lens, answers)
     return "\n".join(lines) + "\n"
 
 

@@ -270,7 +270,7 @@ def question_score(
         level = answer.level
         lens_level = lens.level(level) if level is not None else None
         value = lens_level.value if lens_level else 0.0
-        risk = lens_level.risk.value if lens_level else Risk.HIGH.value
+        risk = lens_level.risk_of(question).value if lens_level else Risk.HIGH.value
     return QuestionScore(
         question_id=question.id,
         status=status,

@@ -158,8 +158,15 @@ def parse_snapshot(
     generator = _str(col, data, "", "generator")
     for qid, raw in answers_raw.items():
         answer = _answer(col, qid, raw, lens)
-        if answer is not None:
-            answers[qid] = answer
+        if answer is None:
+            continue
+        # A snapshot may key answers by either id; they are kept under the canonical one.
+        if answer.question_id in answers:
+            col.add(
+                f"answers.{qid}",
+                f"a second answer to {answer.question_id} (an answer is keyed by one of its ids)",
+            )
+        answers[answer.question_id] = answer
     if col.problems:
         raise InputError(col.problems, what="snapshot")
     assert lens is not None  # a missing lens was reported above
@@ -335,7 +342,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
     if len(col.problems) > before:
         return None
     return Answer(
-        question_id=qid,
+        question_id=question.id if question is not None else qid,
         level=level,
         choices=choices,
         not_applicable=na,

@@ -1,11 +1,19 @@
 """The Textual app: modes for the top-level areas, a store opened off the event loop, and an
-ordered writer so every answer is committed the moment it is given, in the order given."""
+ordered writer so every answer is committed the moment it is given, in the order given.
+
+Nothing typed is lost: screens save what is still being typed when they are left or closed,
+the writer's queue is committed before the app ends, and a hang-up (SIGHUP: the terminal
+closed, SSH dropped) or SIGTERM commits everything before anything touches the terminal.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 import queue
+import signal
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -127,6 +135,9 @@ class MLLensApp(App[None]):
         self.store: Store | None = None
         self.store_error: str | None = None
         self._writes: queue.Queue[tuple[str, Answer, Answer | None, float] | None] = queue.Queue()
+        self._writer_started = False
+        self._writer_done = threading.Event()
+        self._signals: list[signal.Signals] = []
         self._scores_key: tuple[int, int] | None = None
         self._scores: Scores | None = None
         self.answer_version = 0
@@ -165,6 +176,7 @@ class MLLensApp(App[None]):
     def on_mount(self) -> None:
         # Draw the first screen before the database and lens imports compete for the GIL.
         self.call_after_refresh(self._connect)
+        self._catch_signals()
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
@@ -238,7 +250,8 @@ class MLLensApp(App[None]):
         self.current = message.workload
         await self.switch_mode("dashboard")
         if message.question:
-            if message.workload.lens.question(message.question) is None:
+            wanted = message.workload.lens.question(message.question)
+            if wanted is None:
                 self.notify(
                     f"Unknown question id {message.question!r} in lens "
                     f"{message.workload.lens.id!r}",
@@ -248,7 +261,7 @@ class MLLensApp(App[None]):
             from mllens_tui.app.screens.question import QuestionScreen
 
             order = [q.id for q in message.workload.lens.questions]
-            await self.push_screen(QuestionScreen(order, order.index(message.question)))
+            await self.push_screen(QuestionScreen(order, order.index(wanted.id)))
 
     # -- saving answers ----------------------------------------------------------------------
 
@@ -266,29 +279,63 @@ class MLLensApp(App[None]):
     @work(thread=True, group="writer", exit_on_error=False)
     def _writer(self) -> None:
         """The one thread that writes answers: commits in the order they were given."""
+        self._writer_started = True
+        try:
+            while True:
+                item = self._writes.get()
+                try:
+                    if item is None:
+                        return
+                    self._commit(*item)
+                finally:
+                    self._writes.task_done()
+        finally:
+            self._writer_done.set()
+
+    def _commit(self, name: str, answer: Answer, previous: Answer | None, started: float) -> None:
         from mllens_tui.store.errors import StoreError
 
-        while True:
-            item = self._writes.get()
-            if item is None:
-                return
-            name, answer, previous, started = item
-            try:
-                assert self.store is not None
-                if answer.status == "unanswered" and not answer.notes and not answer.evidence:
-                    self.store.clear_answer(name, answer.question_id)
-                    stored = answer
-                else:
-                    stored = self.store.set_answer(name, answer)
-            except StoreError as exc:
-                self.post_message(self.AnswerFailed(answer, previous, str(exc)))
-                continue
-            self.post_message(self.AnswerSaved(stored, time.perf_counter() - started))
+        try:
+            assert self.store is not None
+            if answer.status == "unanswered" and not answer.notes and not answer.evidence:
+                self.store.clear_answer(name, answer.question_id)
+                stored = answer
+            else:
+                stored = self.store.set_answer(name, answer)
+        except StoreError as exc:
+            self.post_message(self.AnswerFailed(answer, previous, str(exc)))
+            return
+        self.post_message(self.AnswerSaved(stored, time.perf_counter() - started))
 
     def wait_for_writes(self) -> None:
-        """Block until the writer has drained its queue (tests and benchmarks)."""
-        while not self._writes.empty():
-            time.sleep(0.001)
+        """Block until every queued answer is committed (or has failed)."""
+        self._writes.join()
+
+    def drain_writes(self, timeout: float = 30.0) -> None:
+        """Stop the writer once it has committed everything queued, then commit in this thread
+        whatever was queued after it stopped. Safe to call more than once."""
+        self._writes.put(None)
+        if self._writer_started:
+            self._writer_done.wait(timeout)
+        if not self._writer_done.is_set():
+            return  # the writer is stuck on the disk; committing beside it would race it
+        while True:
+            try:
+                item = self._writes.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                if item is not None and self.store is not None:
+                    self._commit(*item)
+            finally:
+                self._writes.task_done()
+
+    def flush_edits(self) -> None:
+        """Queue what is typed but not yet saved, on every screen that has some."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_edits", None)
+            if callable(flush):
+                flush()
 
     @on(AnswerSaved)
     def _answer_saved(self, message: AnswerSaved) -> None:
@@ -320,7 +367,42 @@ class MLLensApp(App[None]):
             hook()
 
     async def on_unmount(self) -> None:
-        self._writes.put(None)
+        # Screens have saved their drafts when they closed; commit all of it before the
+        # process ends (the writer is a worker, and nothing else waits for it).
+        await asyncio.to_thread(self.drain_writes)
+        self._release_signals()
+
+    # -- hang-up and termination -------------------------------------------------------------
+
+    def _catch_signals(self) -> None:
+        """Commit before dying on SIGHUP and SIGTERM: by default both kill the process at once,
+        losing queued answers and text still being typed."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._signalled, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            self._signals.append(signum)
+
+    def _release_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
+
+    def _signalled(self, signum: signal.Signals) -> None:
+        # Commit first, synchronously, before anything writes to a terminal that may be gone.
+        self.flush_edits()
+        self.drain_writes()
+        # Restoring the terminal can block forever when it has hung up (Textual's output
+        # thread dies on EIO and its queue fills); the answers are safe now, so end anyway.
+        watchdog = threading.Timer(5.0, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(return_code=128 + signum)
 
     # -- navigation --------------------------------------------------------------------------
 

@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = lens_sub.add_parser("show", help="the pillar x phase table of a lens")
     p.add_argument("path", nargs="?", help="lens file, folder or id (default: the active lens)")
     p.add_argument("--json", action="store_true", help="print the lens as JSON")
+    p.add_argument(
+        "--edition",
+        choices=("2023", "2025"),
+        default="2023",
+        help="arrange by the 2023 ids and phases (default) or the 2025 ones, with every question",
+    )
     p.set_defaults(handler=_lazy("lens", "cmd_lens_show"))
     p = lens_sub.add_parser("list", help="the built-in lens and the lenses you added")
     p.set_defaults(handler=_lazy("lens", "cmd_lens_list"))

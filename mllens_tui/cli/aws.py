@@ -96,7 +96,8 @@ def cmd_lens_export(args: argparse.Namespace) -> int:
 
 
 def cmd_lens_validate_aws(args: argparse.Namespace) -> int:
-    from mllens_tui.lens.aws_export import MAX_FILE_BYTES, check_aws_lens
+    from mllens_tui.lens.aws_export import check_aws_lens
+    from mllens_tui.lens.limits import MAX_FILE_BYTES
     from mllens_tui.problems import InputError, Problem
 
     if not args.path:

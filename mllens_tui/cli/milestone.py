@@ -122,12 +122,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     with _store(args) as store:
         record = store.get_workload(args.workload)
         lens = _lens_for(args, record.lens_id, record.name)
-        if args.question:
-            _question(lens, args.question)
-            changes = store.answer_history(record.name, args.question)
+        # Either id is accepted; the history is stored under the canonical one.
+        question_id = _question(lens, args.question).id if args.question else None
+        if question_id:
+            changes = store.answer_history(record.name, question_id)
         else:
             points = store.history_series(record.name, lens)
-    if args.question:
+    if question_id:
         if args.json:
             _json(
                 [
@@ -144,9 +145,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             )
             return EXIT_OK
         if not changes:
-            _out(f"{args.question} of workload {record.name!r} has never been answered.")
+            _out(f"{question_id} of workload {record.name!r} has never been answered.")
             return EXIT_OK
-        _out(f"History of {args.question} in workload {record.name!r} (times in UTC)")
+        _out(f"History of {question_id} in workload {record.name!r} (times in UTC)")
         by_width = max(len("By"), *(len(c.by) for c in changes))
         _out(f"{'When':<19}  {'By':<{by_width}}  {'Field':<14}  Change")
         for c in changes:

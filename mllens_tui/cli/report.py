@@ -52,7 +52,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(report_json(**common, previous_label=previous_name), indent=2) + "\n"
     elif args.format == "markdown":
-        text = report_markdown(**common, previous_label=label)
+        text = report_markdown(**common, previous_label=label, answers=snapshot.answers)
     else:
         width = args.width or shutil.get_terminal_size((80, 24)).columns
         text = report_text(**common, previous_label=label, width=max(40, width))

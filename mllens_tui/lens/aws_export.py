@@ -34,6 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from mllens_tui.lens.limits import (
+    MAX_CHOICES_PER_QUESTION,
+    MAX_FILE_BYTES,
+    MAX_ID_LENGTH,
+    MAX_PILLARS,
+    MAX_QUESTIONS_PER_PILLAR,
+    MAX_RULES_PER_QUESTION,
+)
 from mllens_tui.lens.model import Lens, Question, Risk, RiskRule
 from mllens_tui.lens.rules import Rule, RuleSyntaxError, parse_rule
 from mllens_tui.problems import Problem
@@ -44,19 +52,13 @@ from mllens_tui.problems import Problem
 # plans: AWS's own published lenses carry improvement plans of up to 2038 characters, so the
 # limit checked is the description limit, 2048.
 SCHEMA_VERSION = "2021-11-01"
-MAX_FILE_BYTES = 500 * 1024
-MAX_PILLARS = 10
-MAX_QUESTIONS_PER_PILLAR = 20
-MAX_CHOICES_PER_QUESTION = 15
-MAX_RULES_PER_QUESTION = 3
 MAX_NAME_LENGTH = 128
 MAX_TITLE_LENGTH = 128
 MAX_DESCRIPTION_LENGTH = 2048
 MAX_DISPLAY_TEXT_LENGTH = 2048
 MIN_ID_LENGTH = 3
-MAX_ID_LENGTH = 128
 MAX_CHOICE_ID_LENGTH = 64
-AWS_ID = re.compile(r"^[A-Za-z0-9_]+$")
+AWS_ID = re.compile(r"^[A-Za-z0-9_]+\Z")
 RISK_NAMES = {Risk.HIGH: "HIGH_RISK", Risk.MEDIUM: "MEDIUM_RISK", Risk.NONE: "NO_RISK"}
 NONE_OF_THESE_ID = "none_no"
 NONE_OF_THESE_TITLE = "None of these"

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
 
 from mllens_tui.inputs import read_toml, show, weight_problem
@@ -22,13 +22,27 @@ from mllens_tui.lens.limits import (
     MAX_PILLARS,
     MAX_RULES_WITH_DEFAULT,
 )
-from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, Risk, RiskRule
+from mllens_tui.lens.model import (
+    PRACTICE_RISK,
+    Choice,
+    Lens,
+    Level,
+    Phase,
+    Pillar,
+    Question,
+    Risk,
+    RiskRule,
+    Scope,
+)
 from mllens_tui.problems import Collector, InputError, Problem
 
 HEADER_FILE = "lens.toml"
 # \Z, not $: "$" also matches before a final newline, which would let "id\n" through.
 ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{MAX_ID_LENGTH - 1}}}\Z")
+ID_2025_PATTERN = re.compile(r"^ML[A-Z]+\d\d-BP\d\d\Z")
 RISKS = {r.value for r in Risk}
+LEVEL_RISKS = RISKS | {PRACTICE_RISK}
+SCOPES: tuple[Scope, ...] = ("workload", "organisation")
 AWS_RISKS = {"HIGH", "MEDIUM", "LOW"}
 
 LENS_KEYS = {"id", "name", "version", "description", "source_url", "pillars", "phases", "levels"}
@@ -36,9 +50,12 @@ PILLAR_KEYS = {"id", "name", "short", "description"}
 LEVEL_KEYS = {"level", "name", "description", "value", "risk"}
 QUESTION_KEYS = {
     "id",
+    "id_2025",
     "title",
     "pillar",
     "phase",
+    "phase_2025",
+    "scope",
     "aws_risk",
     "weight",
     "url",
@@ -46,6 +63,7 @@ QUESTION_KEYS = {
     "why",
     "criteria",
     "levels",
+    "evidence",
     "guidance",
     "choices",
     "risk_rules",
@@ -125,7 +143,9 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
 
     collectors = [head]
     questions: list[Question] = []
-    seen: dict[str, str] = {}
+    # Every id of every question (2023 and 2025, upper-cased, as Lens.question finds them)
+    # -> the question id and file that has it, so that no id can mean two questions.
+    seen: dict[str, tuple[str, str]] = {}
     raw_count = 0
     pillar_ids = {p.id for p in pillars}
     phase_ids = {p.id for p in phases}
@@ -147,12 +167,7 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
             qid = raw.get("id")
             if isinstance(qid, str) and qid:
                 where = f"questions.{qid}"
-                if qid in seen:
-                    col.add(
-                        f"{where}.id", f"duplicate question id {show(qid)} (first in {seen[qid]})"
-                    )
-                else:
-                    seen[qid] = str(file)
+                _check_unique_ids(col, where, raw, qid, str(file), seen)
             question = _question(col, where, raw, pillar_ids, phase_ids, levels)
             if question is not None:
                 questions.append(question)
@@ -177,9 +192,45 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
     return _with_hash(lens)
 
 
+def _check_unique_ids(
+    col: Collector,
+    where: str,
+    raw: dict[str, Any],
+    qid: str,
+    file: str,
+    seen: dict[str, tuple[str, str]],
+) -> None:
+    keys = [("id", qid)]
+    id_2025 = raw.get("id_2025")
+    if isinstance(id_2025, str) and id_2025.strip() and id_2025.strip().upper() != qid.upper():
+        keys.append(("id_2025", id_2025.strip()))
+    for key, value in keys:
+        first = seen.get(value.upper())
+        if first is None:
+            seen[value.upper()] = (qid, file)
+        elif first[0] == qid or (key == "id" and first[0].upper() == value.upper()):
+            col.add(f"{where}.{key}", f"duplicate question id {show(value)} (first in {first[1]})")
+        else:
+            col.add(
+                f"{where}.{key}",
+                f"{show(value)} is already an id of question {first[0]!r} (in {first[1]})",
+            )
+
+
+# Question fields added with the 2025 edition, and the values that say nothing: a lens
+# that leaves them out keeps the content hash it had before they existed.
+_UNSAID = {"id_2025": "", "scope": "workload", "evidence": []}
+
+
 def content_hash(lens: Lens) -> str:
     """sha256 over a canonical JSON form of everything the lens says (not its formatting)."""
     data = {k: v for k, v in asdict(lens).items() if k != "content_hash" and not k.startswith("_")}
+    for question in data["questions"]:
+        for key, unsaid in _UNSAID.items():
+            if question[key] == unsaid:
+                del question[key]
+        if question["phase_2025"] == question["phase"]:
+            del question["phase_2025"]
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -326,10 +377,15 @@ def _levels(col: Collector, raw: dict[str, Any]) -> list[Level]:
         elif score < previous_value:
             col.add(f"{where}.value", "must not be lower than the value of the level below")
         previous_value = float(score)
-        risk = _risk(col, item.get("risk"), f"{where}.risk", RISKS)
+        raw_risk = item.get("risk")
+        level_risk: Risk | Literal["PRACTICE"] | None
+        if isinstance(raw_risk, str) and raw_risk.upper() == PRACTICE_RISK:
+            level_risk = PRACTICE_RISK
+        else:
+            level_risk = _risk(col, raw_risk, f"{where}.risk", LEVEL_RISKS)
         name = _text(col, item, "name", where)
         desc = _text(col, item, "description", where, required=False)
-        levels.append(Level(i, name, float(score), risk or Risk.HIGH, desc))
+        levels.append(Level(i, name, float(score), level_risk or Risk.HIGH, desc))
     return levels
 
 
@@ -367,6 +423,22 @@ def _question(
     if phase is not None and phase not in phase_ids:
         expected = ", ".join(sorted(phase_ids)) if phase_ids else "none: the lens has no phases"
         col.add(f"{where}.phase", f"unknown phase {show(phase)} (expected one of: {expected})")
+    id_2025 = _text(col, raw, "id_2025", where, required=False)
+    if id_2025 and not ID_2025_PATTERN.match(id_2025):
+        col.add(
+            f"{where}.id_2025",
+            f"expected a 2025 best-practice id such as 'MLOPS01-BP01', got {show(id_2025)}",
+        )
+    phase_2025 = _text(col, raw, "phase_2025", where, required=False) or phase
+    if "phase_2025" in raw and phase_2025 and phase_2025 not in phase_ids:
+        expected = ", ".join(sorted(phase_ids)) if phase_ids else "none: the lens has no phases"
+        col.add(
+            f"{where}.phase_2025", f"unknown phase {show(phase_2025)} (expected one of: {expected})"
+        )
+    scope = raw.get("scope", "workload")
+    if scope not in SCOPES:
+        col.add(f"{where}.scope", f"expected one of {', '.join(SCOPES)}, got {show(scope)}")
+        scope = "workload"
     aws_risk = None
     if "aws_risk" in raw:
         aws_risk = _risk(col, raw["aws_risk"], f"{where}.aws_risk", AWS_RISKS)
@@ -377,12 +449,14 @@ def _question(
     criteria = _strings(col, raw, "criteria", where)
     has_choices = "choices" in raw
     level_texts: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
     guidance: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
     rules: tuple[RiskRule, ...] = ()
     if has_choices:
-        if "levels" in raw:
-            col.add(f"{where}.levels", "a question has either levels or choices, not both")
+        for key in ("levels", "evidence"):
+            if key in raw:
+                col.add(f"{where}.{key}", f"a question has either {key} or choices, not both")
         choices = _choices(col, raw, where)
         rules = _rules(col, raw, where, {c.id for c in choices})
     elif not levels:
@@ -394,6 +468,12 @@ def _question(
                 f"{where}.levels",
                 f"expected {len(levels)} level descriptions (one per lens level), "
                 f"got {len(level_texts)}",
+            )
+        evidence = _strings(col, raw, "evidence", where)
+        if "evidence" in raw and len(evidence) != len(levels):
+            col.add(
+                f"{where}.evidence",
+                f"expected {len(levels)} evidence texts (one per lens level), got {len(evidence)}",
             )
         guidance = _strings(col, raw, "guidance", where)
         if guidance and len(guidance) != len(levels) - 1:
@@ -418,6 +498,10 @@ def _question(
         aws_risk=aws_risk,
         choices=choices,
         risk_rules=rules,
+        id_2025=id_2025,
+        phase_2025=phase_2025,
+        scope=scope,
+        evidence=evidence,
     )
 
 

@@ -231,7 +231,7 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        text = report_markdown(workload.lens, workload.name, scores, [])
+        text = report_markdown(workload.lens, workload.name, scores, [], answers=workload.answers)
         target = Path(path).expanduser()
         try:
             write_atomic(target, text)

@@ -1,6 +1,8 @@
 """One question at a time: read it, pick a level (0-4) or N/A, add notes and evidence.
 
-Every change is saved at once through the app's writer; there is no save key.
+Every change is saved at once through the app's writer; there is no save key. Text being
+typed is saved after a pause, and at once when the box loses focus or the screen is left or
+closed. `u` undoes the changes made during this visit of the screen, newest first.
 """
 
 from __future__ import annotations
@@ -8,11 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from rich.console import Group
 from rich.markup import escape
-from textual import on
+from rich.padding import Padding
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import (
     Footer,
@@ -33,6 +39,7 @@ from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.lens.model import Question
 
 NOTES_DELAY = 0.6  # seconds of quiet typing before notes are saved
+EVIDENCE_PLACEHOLDER = "https://… or a path, a ticket, a dashboard"
 
 
 class QuestionScreen(AppScreen):
@@ -56,7 +63,15 @@ class QuestionScreen(AppScreen):
         Binding("v", "edit_evidence", "Evidence", id="question.evidence", show=False),
         Binding("t", "target", "Target", id="question.target", show=False),
         Binding("c", "confidence", "Confidence", id="question.confidence", show=False),
-        Binding("u", "clear", "Clear answer", id="question.clear", show=False),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="question.undo",
+            tooltip="Undo the last change made here",
+            show=False,  # at 80 columns the footer has no room; help lists it, and the notice
+        ),
+        Binding("x", "clear", "Clear answer", id="question.clear", show=False),
         Binding("o", "open_link", "Open official page", id="question.link", show=False),
         Binding("escape", "back", "Back", id="question.back"),
     ]
@@ -67,6 +82,12 @@ class QuestionScreen(AppScreen):
         self.index = index
         self._notes_timer: Timer | None = None
         self._loading = False
+        # The last text seen in the boxes, for when the screen closes after its widgets.
+        self._notes_draft: str | None = None
+        self._evidence_draft: str | None = None
+        # (question id, answer before the change) for every change made on this visit.
+        self._undo: list[tuple[str, Answer | None]] = []
+        self._boxes_filled = False  # the text boxes hold the current question's text
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -85,7 +106,7 @@ class QuestionScreen(AppScreen):
             yield Label("Notes (e to edit, escape when done)", classes="q-label")
             yield TextArea(id="q-notes", soft_wrap=True, show_line_numbers=False)
             yield Label("Evidence: a link or where to find it (v)", classes="q-label")
-            yield Input(id="q-evidence", placeholder="https://… or a path, a ticket, a dashboard")
+            yield Input(id="q-evidence", placeholder=EVIDENCE_PLACEHOLDER)
             yield Static(id="q-link", classes="q-link")
         yield Footer()
 
@@ -94,6 +115,14 @@ class QuestionScreen(AppScreen):
 
     def on_screen_resume(self) -> None:
         self.render_state()
+
+    def on_screen_suspend(self) -> None:
+        # A dialog, the help screen or another area is shown: what is typed is saved now.
+        self.flush_edits()
+
+    def on_unmount(self) -> None:
+        # Popped, or the app is closing (ctrl+q, q, a signal): the typing pause is not waited.
+        self.flush_edits()
 
     # -- what is shown -----------------------------------------------------------------------
 
@@ -110,9 +139,12 @@ class QuestionScreen(AppScreen):
         workload = self.workload
         return workload.answers.get(self.order[self.index]) if workload else None
 
-    def show(self, index: int) -> None:
-        """Show the question at ``index`` of the order (and save pending notes first)."""
-        self.flush_notes()
+    def show(self, index: int, *, save_typing: bool = True) -> None:
+        """Show the question at ``index`` of the order (and save what is typed first)."""
+        if save_typing:
+            self.flush_notes()
+            self._save_evidence()
+        self._notes_draft = self._evidence_draft = None
         self.index = index % len(self.order)
         workload = self.workload
         if workload is None:
@@ -124,9 +156,12 @@ class QuestionScreen(AppScreen):
         where = " · ".join(x.name for x in (pillar, phase) if x is not None)
         ro = "  [read-only milestone]" if workload.read_only else ""
         self.sub_title = f"{workload.name}{ro}"
-        self.query_one("#q-head", Static).update(
-            f"[b]{q.id}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
-        )
+        head = f"[b]{escape(q.ids)}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
+        if q.scope == "organisation":
+            head += (
+                "\n[dim]Scope: the organisation around this workload, not the workload alone[/dim]"
+            )
+        self.query_one("#q-head", Static).update(head)
         self.query_one("#q-title", Static).update(f"[b]{escape(q.title)}[/b]")
         prompt = self.query_one("#q-prompt", Static)
         prompt.update(escape(q.prompt))
@@ -164,6 +199,7 @@ class QuestionScreen(AppScreen):
                 choices.disabled = workload.read_only
         finally:
             self._loading = False
+        self._boxes_filled = True
         self.render_state()
         self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
         focus_target = levels if q.kind == "level" else choices
@@ -230,12 +266,19 @@ class QuestionScreen(AppScreen):
         for level, text in zip(workload.lens.levels, q.levels, strict=True):
             mark = "●" if level.level == chosen else " "
             aim = "◎" if level.level == target else " "
-            options.append(
-                Option(
-                    f"{mark}{aim}[b]{level.level} {escape(level.name)}[/b]  {escape(text)}",
-                    id=str(level.level),
-                )
-            )
+            label = f"{mark}{aim}[b]{level.level} {escape(level.name)}[/b]  {escape(text)}"
+            shows = q.evidence_for(level.level)
+            prompt: str | Group = label
+            if shows:
+                # Indented as a block, so that its wrapped lines stay under the level's text.
+                evidence_line = Text(f"Evidence: {shows}", style="dim")
+                prompt = Group(Text.from_markup(label), Padding(evidence_line, (0, 0, 0, 4)))
+            options.append(Option(prompt, id=str(level.level)))
+        # The evidence box asks for what shows the chosen level.
+        evidence = self.query_one("#q-evidence", Input)
+        wanted = q.evidence_for(chosen)
+        evidence.placeholder = f"Level {chosen}: {wanted}" if wanted else EVIDENCE_PLACEHOLDER
+        evidence.tooltip = wanted or None
         levels.clear_options()
         levels.add_options(options)
         if highlighted is None:
@@ -244,22 +287,54 @@ class QuestionScreen(AppScreen):
 
     # -- answering ---------------------------------------------------------------------------
 
-    def _save(self, **changes: object) -> None:
+    def _save(self, *, render: bool = True, **changes: object) -> None:
         workload = self.workload
         if workload is None:
             return
         if workload.read_only:
             self.notify("This is a milestone: it is read-only.", severity="warning")
             return
-        base = self.answer or Answer(self.question.id)
+        question_id = self.order[self.index]
+        previous = self.answer
         answer = replace(
-            base,
+            previous or Answer(question_id),
             answered_at=datetime.now(UTC).replace(microsecond=0),
             answered_by=self.mllens.participant,
             **changes,  # type: ignore[arg-type]
         )
+        self._undo.append((question_id, previous))
         self.mllens.save_answer(answer)
-        self.render_state()
+        if (
+            previous is not None
+            and previous.status == "not_applicable"
+            and answer.status != "not_applicable"
+        ):
+            # One key drops an N/A and its reason: say so, and how to get it back.
+            self.notify(
+                f"{_describe(previous)} replaced by {_describe(answer)} — press u to undo",
+                title=question_id,
+            )
+        if render:
+            self.render_state()
+
+    def action_undo(self) -> None:
+        """Put back the answer as it was before the last change made on this visit."""
+        workload = self.workload
+        if workload is None or workload.read_only:
+            return
+        self.flush_edits()
+        if not self._undo:
+            self.notify("Nothing to undo: no change was made since this screen opened.")
+            return
+        question_id, previous = self._undo.pop()
+        self.mllens.save_answer(previous or Answer(question_id))
+        # Show the question whose answer came back, with its notes and evidence as they were.
+        self.show(self.order.index(question_id), save_typing=False)
+        self.notify(
+            f"{question_id} is back to {_describe(previous)}"
+            + (f" — {len(self._undo)} more to undo" if self._undo else ""),
+            title="Undone",
+        )
 
     def action_level(self, level: int) -> None:
         if self.question.kind != "level":
@@ -358,23 +433,42 @@ class QuestionScreen(AppScreen):
     # -- notes and evidence: saved while typing, and when leaving ----------------------------
 
     @on(TextArea.Changed, "#q-notes")
-    def notes_changed(self) -> None:
+    def notes_changed(self, event: TextArea.Changed) -> None:
         if self._loading:
             return
+        self._notes_draft = event.text_area.text
         if self._notes_timer is not None:
             self._notes_timer.stop()
         self._notes_timer = self.set_timer(NOTES_DELAY, self.flush_notes)
 
-    def flush_notes(self) -> None:
+    @on(events.DescendantBlur, "#q-notes")
+    def notes_blurred(self) -> None:
+        self.flush_notes()
+
+    def flush_notes(self, *, render: bool = True) -> None:
         if self._notes_timer is not None:
             self._notes_timer.stop()
             self._notes_timer = None
-        if self.workload is None or self.workload.read_only or not self.is_mounted:
+        if not self._boxes_filled or self.workload is None or self.workload.read_only:
             return
-        text = self.query_one("#q-notes", TextArea).text
+        try:
+            text = self.query_one("#q-notes", TextArea).text
+        except NoMatches:
+            text = self._notes_draft
         answer = self.answer
-        if text != (answer.notes if answer else ""):
-            self._save(notes=text)
+        if text is not None and text != (answer.notes if answer else ""):
+            self._save(notes=text, render=render)
+
+    def flush_edits(self) -> None:
+        """Save the notes and evidence being typed now, without waiting for a pause in typing
+        (the app calls it before it ends)."""
+        self.flush_notes(render=False)
+        self._save_evidence(render=False)
+
+    @on(Input.Changed, "#q-evidence")
+    def evidence_changed(self, event: Input.Changed) -> None:
+        if not self._loading:
+            self._evidence_draft = event.value
 
     @on(Input.Submitted, "#q-evidence")
     def evidence_submitted(self) -> None:
@@ -385,13 +479,16 @@ class QuestionScreen(AppScreen):
     def evidence_blurred(self) -> None:
         self._save_evidence()
 
-    def _save_evidence(self) -> None:
-        if self._loading or self.workload is None or self.workload.read_only:
+    def _save_evidence(self, *, render: bool = True) -> None:
+        if not self._boxes_filled or self.workload is None or self.workload.read_only:
             return
-        value = self.query_one("#q-evidence", Input).value.strip()
+        try:
+            value: str | None = self.query_one("#q-evidence", Input).value
+        except NoMatches:
+            value = self._evidence_draft
         answer = self.answer
-        if value != (answer.evidence if answer else ""):
-            self._save(evidence=value)
+        if value is not None and value.strip() != (answer.evidence if answer else ""):
+            self._save(evidence=value.strip(), render=render)
 
     # -- moving ------------------------------------------------------------------------------
 
@@ -428,3 +525,14 @@ class QuestionScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Digits and letters belong to the text boxes while one has focus.
         return not (isinstance(self.focused, TextArea | Input) and action != "back")
+
+
+def _describe(answer: Answer | None) -> str:
+    """An answer in a few words, for notifications."""
+    if answer is None or answer.status == "unanswered":
+        return "unanswered"
+    if answer.status == "not_applicable":
+        return f"N/A ({answer.reason.label if answer.reason else 'no reason'})"
+    if answer.level is not None:
+        return f"level {answer.level}"
+    return f"{len(answer.choices or ())} chosen"
