@@ -626,3 +626,127 @@ def test_choices_that_are_missing_or_of_the_wrong_type(tmp_path: Path) -> None:
             "expected a non-empty string, got 4",
         ),
     ]
+
+
+# -- 2025 ids, phases, scope, evidence and the practice's risk -------------------------------------
+
+
+def test_every_problem_of_the_2025_fields(tmp_path: Path) -> None:
+    question = QUESTION.format(id="Q-1") + (
+        'id_2025 = "mlops01-bp01"\nphase_2025 = "ship"\nscope = "team"\nevidence = ["e"]\n'
+    )
+    w = "questions.Q-1"
+    assert refused(tmp_path, HEADER, question) == [
+        (
+            "questions.toml",
+            f"{w}.id_2025",
+            "expected a 2025 best-practice id such as 'MLOPS01-BP01', got 'mlops01-bp01'",
+        ),
+        ("questions.toml", f"{w}.phase_2025", "unknown phase 'ship' (expected one of: build)"),
+        ("questions.toml", f"{w}.scope", "expected one of workload, organisation, got 'team'"),
+        (
+            "questions.toml",
+            f"{w}.evidence",
+            "expected 2 evidence texts (one per lens level), got 1",
+        ),
+    ]
+    without = HEADER.replace('[[phases]]\nid = "build"\nname = "Build"\n', "")
+    lone = QUESTION.format(id="Q-1").replace('phase = "build"\n', "") + 'phase_2025 = "x"\n'
+    assert refused(tmp_path / "b", without, lone) == [
+        (
+            "questions.toml",
+            f"{w}.phase_2025",
+            "unknown phase 'x' (expected one of: none: the lens has no phases)",
+        )
+    ]
+    choice = CHOICE + 'choices = [{id = "a", title = "A"}]\nlevels = ["a", "b"]\nevidence = ["x"]\n'
+    assert refused(tmp_path / "c", HEADER, choice) == [
+        (
+            "questions.toml",
+            "questions.C-1.levels",
+            "a question has either levels or choices, not both",
+        ),
+        (
+            "questions.toml",
+            "questions.C-1.evidence",
+            "a question has either evidence or choices, not both",
+        ),
+    ]
+
+
+def test_no_id_means_two_questions(tmp_path: Path) -> None:
+    folder = write_lens(
+        tmp_path,
+        HEADER,
+        QUESTION.format(id="Q-1") + 'id_2025 = "MLOPS01-BP01"\n',
+        QUESTION.format(id="Q-2") + 'id_2025 = "MLOPS01-BP01"\n',
+        QUESTION.format(id="MLOPS01-BP01"),
+        QUESTION.format(id="Q-3") + 'id_2025 = "MLOPS01-BP02"\n',
+        QUESTION.format(id="Q-4") + 'id_2025 = "mlops01-bp02"\n',
+        QUESTION.format(id="q-2"),
+        QUESTION.format(id="Q-5") + 'id_2025 = "Q-5"\n',
+    )
+    first = str(folder / "questions.toml")
+    with pytest.raises(InputError) as info:
+        load_lens(folder)
+    assert [(p.where, p.message) for p in info.value.problems] == [
+        (
+            "questions.Q-2.id_2025",
+            f"'MLOPS01-BP01' is already an id of question 'Q-1' (in {first})",
+        ),
+        (
+            "questions.MLOPS01-BP01.id",
+            f"'MLOPS01-BP01' is already an id of question 'Q-1' (in {first})",
+        ),
+        (
+            "questions.Q-4.id_2025",
+            f"'mlops01-bp02' is already an id of question 'Q-3' (in {first})",
+        ),
+        (
+            "questions.Q-4.id_2025",
+            "expected a 2025 best-practice id such as 'MLOPS01-BP01', got 'mlops01-bp02'",
+        ),
+        ("questions.q-2.id", f"duplicate question id 'q-2' (first in {first})"),
+        (
+            "questions.Q-5.id_2025",
+            "expected a 2025 best-practice id such as 'MLOPS01-BP01', got 'Q-5'",
+        ),
+    ]
+
+
+def test_every_2025_field_of_a_good_question(tmp_path: Path) -> None:
+    header = HEADER.replace('risk = "HIGH"', 'risk = "practice"').replace(
+        '[[phases]]\nid = "build"\nname = "Build"\n',
+        '[[phases]]\nid = "build"\nname = "Build"\n\n[[phases]]\nid = "run"\nname = "Run"\n',
+    )
+    full = QUESTION.format(id="Q-1") + (
+        'id_2025 = " MLOPS01-BP01 "\nphase_2025 = "run"\nscope = "organisation"\n'
+        'evidence = ["x", "y"]\naws_risk = "MEDIUM"\n'
+    )
+    lens = load_lens(write_lens(tmp_path, header, full, QUESTION.format(id="Q-2")))
+    q1, q2 = lens.questions
+    assert (q1.id_2025, q1.phase, q1.phase_2025, q1.scope, q1.evidence) == (
+        "MLOPS01-BP01",
+        "build",
+        "run",
+        "organisation",
+        ("x", "y"),
+    )
+    assert (q2.id_2025, q2.phase_2025, q2.scope, q2.evidence) == ("", "build", "workload", ())
+    assert lens.levels[0].risk == "PRACTICE"
+    assert lens.question("mlops01-bp01") is q1
+    # Each 2025 field that says something is part of what the content hash covers.
+    base = load_lens(write_lens(tmp_path / "base", header, QUESTION.format(id="Q-1")))
+    hashes = {base.content_hash}
+    for extra in (
+        'id_2025 = "MLOPS01-BP01"\n',
+        'phase_2025 = "run"\n',
+        'scope = "organisation"\n',
+        'evidence = ["x", "y"]\n',
+    ):
+        folder = write_lens(tmp_path / str(len(hashes)), header, QUESTION.format(id="Q-1") + extra)
+        hashes.add(load_lens(folder).content_hash)
+    assert len(hashes) == 5
+    # Saying what goes without saying changes nothing.
+    same = QUESTION.format(id="Q-1") + 'phase_2025 = "build"\nscope = "workload"\n'
+    assert load_lens(write_lens(tmp_path / "same", header, same)).content_hash == base.content_hash

@@ -370,3 +370,20 @@ def test_each_condition_is_parsed_once_however_often_it_is_scored(
         s = score(CHOICE_LENS, answers)
         assert (s.questions["C1"].risk, s.questions["C2"].risk) == ("MEDIUM", "HIGH")
     assert parsed == ["q_no || !a", "!b"]
+
+
+def test_levels_that_take_the_practices_risk() -> None:
+    practice = (
+        Level(0, "None", 0.0, "PRACTICE"),
+        Level(1, "Some", 0.5, Risk.NONE),
+    )
+    lens = level_lens(
+        Question("M", "M", "ops", "build", 2.0, "?", aws_risk=Risk.MEDIUM),
+        Question("H", "H", "ops", "build", 3.0, "?", aws_risk=Risk.HIGH),
+        Question("U", "U", "sec", "run", 1.0, "?"),
+        levels=practice,
+    )
+    s = score(lens, {"M": lv("M", 0), "H": lv("H", 0), "U": lv("U", 0)})
+    assert [qs.risk for qs in s.questions.values()] == ["MEDIUM", "HIGH", "HIGH"]
+    assert s.overall.risks["HIGH"] == 2 and s.overall.risks["MEDIUM"] == 1
+    assert score(lens, {"M": lv("M", 1)}).questions["M"].risk == "NONE"

@@ -759,3 +759,19 @@ def test_a_new_target_counts_only_for_an_answered_question() -> None:
 
     changes = compare(snap(2), LENS, snap(4), LENS).questions
     assert [(c.question_id, c.change) for c in changes] == [("MLOE-02", "target_changed")]
+
+
+def test_answers_keyed_by_the_2025_id_are_kept_under_the_2023_id(tmp_path: Path) -> None:
+    text = HEAD + "[answers.MLOPS01-BP02]\nlevel = 3\n[answers.mlops01-bp01]\nlevel = 1\n"
+    snap = read(tmp_path, text)
+    assert snap.answers == {
+        "MLOE-01": Answer("MLOE-01", level=1),
+        "MLOE-02": Answer("MLOE-02", level=3),
+    }
+    both = HEAD + "[answers.MLOE-01]\nlevel = 2\n[answers.MLOPS01-BP01]\nlevel = 1\n"
+    assert refused(tmp_path, both) == [
+        (
+            "answers.MLOPS01-BP01",
+            "a second answer to MLOE-01 (an answer is keyed by one of its ids)",
+        )
+    ]
