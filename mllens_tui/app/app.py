@@ -16,7 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from mllens_tui.assessment import Answer, Profile
+    from mllens_tui.assessment import Answer, Ownership, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
     from mllens_tui.store.service import Store, WorkloadRecord
@@ -36,13 +36,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class OpenWorkload:
-    """The workload being assessed: its record, its lens and its current answers."""
+    """The workload being assessed: its record, its lens, its current answers and who owns
+    which plan item by when (none for a milestone)."""
 
     record: WorkloadRecord
     lens: Lens
     answers: dict[str, Answer]
     read_only: bool = False  # a milestone opened for viewing
     milestone: str | None = None
+    owners: dict[str, Ownership] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -231,16 +233,23 @@ class MLLensApp(App[None]):
                     f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
                     "which is not installed (mllens lens import FILE)."
                 )
+            owners = {}
             if milestone is not None:
                 snapshot = self.store.milestone_snapshot(name, milestone)
                 answers = dict(snapshot.answers)
             else:
                 answers = self.store.answers(name)
+                owners = self.store.plan_owners(name)
         except (StoreError, LookupError) as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         opened = OpenWorkload(
-            record, lens, answers, read_only=milestone is not None, milestone=milestone
+            record,
+            lens,
+            answers,
+            read_only=milestone is not None,
+            milestone=milestone,
+            owners=owners,
         )
         self.post_message(self.WorkloadOpened(opened, question))
 

@@ -270,10 +270,15 @@ class WorkloadsScreen(AppScreen):
             if yes:
                 self._delete(name)
 
+        import shlex
+
+        from mllens_tui.store.workloads import TRASH_DAYS
+
         self.app.push_screen(
             Confirm(
                 f"Delete {name}?",
-                "Its answers, history and milestones go too. Export it first to keep a copy.",
+                "It goes to the trash with its answers, history and milestones, and can be "
+                f"restored for {TRASH_DAYS} days with: mllens workload restore {shlex.quote(name)}",
                 yes="Delete",
             ),
             confirmed,
@@ -292,5 +297,5 @@ class WorkloadsScreen(AppScreen):
         current = app.current
         if current is not None and current.name == name:
             app.current = None
-        app.call_from_thread(app.notify, f"Deleted {name}")
+        app.call_from_thread(app.notify, f"Moved {name} to the trash")
         self.reload()
