@@ -6,11 +6,13 @@ than recomputed with the module's own formula, so a wrong operator or constant s
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from mllens_tui.assessment import Answer, NAReason, Profile
+from mllens_tui.assessment import Answer, NAReason, Ownership, Profile
 from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, Risk, RiskRule
-from mllens_tui.scoring import QuestionScore, choice_risk, question_score, score
+from mllens_tui.scoring import QuestionScore, by_due, choice_risk, question_score, score
 
 LEVELS = (
     Level(0, "None", 0.0, Risk.HIGH),
@@ -387,3 +389,14 @@ def test_levels_that_take_the_practices_risk() -> None:
     assert [qs.risk for qs in s.questions.values()] == ["MEDIUM", "HIGH", "HIGH"]
     assert s.overall.risks["HIGH"] == 2 and s.overall.risks["MEDIUM"] == 1
     assert score(lens, {"M": lv("M", 1)}).questions["M"].risk == "NONE"
+
+
+def test_by_due_puts_the_soonest_first_and_the_undated_last_in_their_order() -> None:
+    owners = {
+        "A": Ownership(owner="ana"),
+        "B": Ownership(due=date(2027, 5, 1)),
+        "C": Ownership(owner="bo", due=date(2027, 1, 1)),
+        "E": Ownership(due=date(2027, 5, 1)),
+    }
+    assert by_due(["A", "B", "D", "C", "E"], owners) == ["C", "B", "E", "A", "D"]
+    assert by_due(iter(["D", "A"]), owners) == ["D", "A"]

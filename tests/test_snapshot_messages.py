@@ -3,13 +3,13 @@ path, message), and each good one the snapshot it says, date-times normalised to
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from mllens_tui import __version__
-from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.assessment import Answer, Confidence, NAReason, Ownership, Profile
 from mllens_tui.lens.model import Choice, Lens, Pillar, Question
 from mllens_tui.lens.registry import builtin_lens, find_lens
 from mllens_tui.problems import InputError
@@ -117,7 +117,7 @@ def test_format_version_below_one_is_reported_with_the_rest(tmp_path: Path) -> N
         (
             "colour",
             "unknown key (expected one of: answers, exported_at, format, format_version, "
-            "generator, lens, milestone, scores, workload)",
+            "generator, lens, milestone, plan, scores, workload)",
         ),
     ]
 
@@ -797,3 +797,60 @@ def test_each_side_is_scored_with_its_own_profile() -> None:
         ("MLOE-01", "target_changed"),
         ("MLSEC-01", "target_changed"),
     ]
+
+
+# -- plan owners ---------------------------------------------------------------------------------
+
+
+def test_every_problem_of_plan_items(tmp_path: Path) -> None:
+    assert refused(tmp_path, TOP + "plan = 3\n" + HEAD.removeprefix(TOP)) == [
+        ("plan", "expected tables [plan.<question id>] with owner and due")
+    ]
+    text = HEAD + (
+        "[plan]\nMLOE-01 = 3\n"
+        '[plan.NOPE-1]\nowner = "x"\n'
+        '[plan.MLOE-02]\nowner = " ana"\ndue = 2027-03-31T10:00:00Z\ncolour = 1\n'
+        "[plan.MLOE-03]\n"
+        '[plan.MLOE-04]\nowner = 5\ndue = "2027-01-01"\n'
+    )
+    assert refused(tmp_path, text) == [
+        ("plan.MLOE-01", "expected a table with owner and due"),
+        ("plan.NOPE-1", "unknown question id 'NOPE-1' in lens 'aws-ml-lens'"),
+        ("plan.MLOE-02.colour", "unknown key (expected one of: due, owner)"),
+        ("plan.MLOE-02.owner", "owner name ' ana' has leading or trailing spaces"),
+        (
+            "plan.MLOE-02.due",
+            "expected a date such as 2027-03-31, got "
+            "datetime.datetime(2027, 3, 3...tzinfo=datetime.timezone.utc)",
+        ),
+        ("plan.MLOE-03", "expected owner, due or both"),
+        ("plan.MLOE-04.owner", "expected a string, got 5"),
+        ("plan.MLOE-04.due", "expected a date such as 2027-03-31, got '2027-01-01'"),
+    ]
+
+
+def test_plan_items_read_under_the_2023_id_in_lens_order_and_export_again(
+    tmp_path: Path,
+) -> None:
+    text = HEAD + (
+        '[plan.MLOPS01-BP02]\nowner = "ana"\n[plan.MLOE-01]\ndue = 2027-03-31\n'
+        '[plan.MLSEC-01]\nowner = "bo"\ndue = 2027-01-15\n'
+    )
+    snap = read(tmp_path, text)
+    assert snap.plan == {
+        "MLOE-01": Ownership(due=date(2027, 3, 31)),
+        "MLOE-02": Ownership(owner="ana"),
+        "MLSEC-01": Ownership(owner="bo", due=date(2027, 1, 15)),
+    }
+    assert list(snap.plan) == ["MLOE-01", "MLOE-02", "MLSEC-01"]
+    doc = snapshot_to_dict(snap, LENS, with_scores=False)
+    assert doc["plan"] == {
+        "MLOE-01": {"due": date(2027, 3, 31)},
+        "MLOE-02": {"owner": "ana"},
+        "MLSEC-01": {"owner": "bo", "due": date(2027, 1, 15)},
+    }
+    assert list(doc)[-1] == "plan"
+    # An item with nothing to say is not written; a snapshot without owners has no [plan].
+    empty = Snapshot(LENS.id, "", "", "W", plan={"MLOE-01": Ownership()})
+    assert "plan" not in snapshot_to_dict(empty, LENS)
+    assert "plan" not in snapshot_to_dict(Snapshot(LENS.id, "", "", "W"), LENS)
