@@ -750,3 +750,39 @@ def test_every_2025_field_of_a_good_question(tmp_path: Path) -> None:
     # Saying what goes without saying changes nothing.
     same = QUESTION.format(id="Q-1") + 'phase_2025 = "build"\nscope = "workload"\n'
     assert load_lens(write_lens(tmp_path / "same", header, same)).content_hash == base.content_hash
+
+
+def test_a_repeated_question_repeats_both_its_ids(tmp_path: Path) -> None:
+    twice = QUESTION.format(id="Q-1") + 'id_2025 = "MLOPS01-BP01"\n'
+    folder = write_lens(tmp_path, HEADER, twice, twice)
+    first = folder / "questions.toml"
+    with pytest.raises(InputError) as info:
+        load_lens(folder)
+    assert [(p.where, p.message) for p in info.value.problems] == [
+        ("questions.Q-1.id", f"duplicate question id 'Q-1' (first in {first})"),
+        ("questions.Q-1.id_2025", f"duplicate question id 'MLOPS01-BP01' (first in {first})"),
+    ]
+
+
+def test_2025_fields_of_the_wrong_type_and_phases_listed_in_full(tmp_path: Path) -> None:
+    header = HEADER.replace(
+        '[[phases]]\nid = "build"\nname = "Build"\n',
+        '[[phases]]\nid = "build"\nname = "Build"\n\n[[phases]]\nid = "run"\nname = "Run"\n',
+    )
+    question = QUESTION.format(id="Q-1").replace('phase = "build"', 'phase = "ship"') + (
+        "id_2025 = 5\nphase_2025 = 6\n"
+    )
+    assert refused(tmp_path, header, question) == [
+        (
+            "questions.toml",
+            "questions.Q-1.phase",
+            "unknown phase 'ship' (expected one of: build, run)",
+        ),
+        ("questions.toml", "questions.Q-1.id_2025", "expected a non-empty string, got 5"),
+        ("questions.toml", "questions.Q-1.phase_2025", "expected a non-empty string, got 6"),
+        (
+            "questions.toml",
+            "questions.Q-1.phase_2025",
+            "unknown phase 'ship' (expected one of: build, run)",
+        ),
+    ]

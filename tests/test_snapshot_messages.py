@@ -779,7 +779,14 @@ def test_answers_keyed_by_the_2025_id_are_kept_under_the_2023_id(tmp_path: Path)
 
 def test_each_side_is_scored_with_its_own_profile() -> None:
     answers = {"MLOE-01": Answer("MLOE-01", level=2), "MLSEC-01": Answer("MLSEC-01", level=4)}
-    a = Snapshot(LENS.id, "", "", "W", answers=answers, profile=Profile(default_target=2))
+    a = Snapshot(
+        LENS.id,
+        "",
+        "",
+        "W",
+        answers=answers,
+        profile=Profile(default_target=2, pillar_weights={"security": 0.5}),
+    )
     b = Snapshot(
         LENS.id,
         "",
@@ -789,9 +796,13 @@ def test_each_side_is_scored_with_its_own_profile() -> None:
         profile=Profile(default_target=4, pillar_weights={"security": 3.0}),
     )
     result = compare(a, LENS, b, LENS)
-    # a: (3 x 0.5 + 3 x 1.0) / 6; b: security weighs 3 x 3 = 9 -> (1.5 + 9) / 12
-    assert (result.overall.a, result.overall.b) == (0.75, 0.875)
-    assert result.phases["business-goal"].to_json() == {"a": 0.75, "b": 0.875, "delta": 0.125}
+    # a: security weighs 3 x 0.5 -> (3 x 0.5 + 1.5 x 1.0) / 4.5; b: 3 x 3 -> (1.5 + 9) / 12
+    assert result.overall.a == pytest.approx(2 / 3) and result.overall.b == 0.875
+    assert result.phases["business-goal"].to_json() == {
+        "a": pytest.approx(2 / 3),
+        "b": 0.875,
+        "delta": pytest.approx(0.875 - 2 / 3),
+    }
     # MLOE-01 at 2: at a's target (2), below b's (4); MLSEC-01 at 4 meets both.
     assert [(c.question_id, c.change) for c in result.questions] == [
         ("MLOE-01", "target_changed"),
