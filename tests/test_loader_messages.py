@@ -481,7 +481,7 @@ def test_every_field_of_a_good_choice_question(tmp_path: Path) -> None:
         RiskRule("a_no || !a", Risk.HIGH),
         RiskRule("default", Risk.NONE),
     )
-    assert q.levels == () and q.guidance == () and lens.levels == ()
+    assert q.levels == () and q.guidance == () and q.evidence == () and lens.levels == ()
     assert lens.is_choice_based and lens.max_level == 0
 
 
@@ -786,3 +786,21 @@ def test_2025_fields_of_the_wrong_type_and_phases_listed_in_full(tmp_path: Path)
             "unknown phase 'ship' (expected one of: build, run)",
         ),
     ]
+
+
+def test_evidence_of_the_wrong_type(tmp_path: Path) -> None:
+    question = QUESTION.format(id="Q-1") + 'evidence = ["x", 3]\n'
+    assert refused(tmp_path / "a", HEADER, question) == [
+        ("questions.toml", "questions.Q-1.evidence[1]", "expected a non-empty string, got 3"),
+        (
+            "questions.toml",
+            "questions.Q-1.evidence",
+            "expected 2 evidence texts (one per lens level), got 1",
+        ),
+    ]
+    question = QUESTION.format(id="Q-1") + 'evidence = "x"\n'
+    assert refused(tmp_path / "b", HEADER, question)[0] == (
+        "questions.toml",
+        "questions.Q-1.evidence",
+        "expected an array of strings, got str",
+    )
