@@ -804,3 +804,28 @@ def test_evidence_of_the_wrong_type(tmp_path: Path) -> None:
         "questions.Q-1.evidence",
         "expected an array of strings, got str",
     )
+
+
+def test_fields_of_the_wrong_type_are_reported_once(tmp_path: Path) -> None:
+    question = QUESTION.format(id="Q-1").replace('pillar = "ops"', "pillar = 5")
+    question = question.replace('phase = "build"', "phase = 6") + "url = 7\n"
+    assert refused(tmp_path, HEADER, question) == [
+        ("questions.toml", "questions.Q-1.pillar", "expected a non-empty string, got 5"),
+        ("questions.toml", "questions.Q-1.phase", "expected a non-empty string, got 6"),
+        ("questions.toml", "questions.Q-1.url", "expected a non-empty string, got 7"),
+    ]
+    header = HEADER.replace('id = "sec"\n', "")
+    assert refused(tmp_path / "b", header, QUESTION.format(id="Q-1")) == [
+        ("lens.toml", "pillars[1].id", "missing (expected a non-empty string)")
+    ]
+
+
+def test_every_file_is_checked_after_one_without_an_array(tmp_path: Path) -> None:
+    folder = write_lens(tmp_path, HEADER, "questions = 3\n")
+    (folder / "z.toml").write_text(QUESTION.format(id="Q-1") + "weight = 0\n")
+    with pytest.raises(InputError) as info:
+        load_lens(folder)
+    assert [(Path(p.source).name, p.where, p.message) for p in info.value.problems] == [
+        ("questions.toml", "questions", "expected an array of tables ([[questions]])"),
+        ("z.toml", "questions.Q-1.weight", "expected a number greater than 0, got 0"),
+    ]
