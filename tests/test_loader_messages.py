@@ -489,20 +489,22 @@ def test_every_field_of_a_good_choice_question(tmp_path: Path) -> None:
 
 
 def test_files_that_cannot_be_read_are_each_reported(tmp_path: Path) -> None:
+    # In name order: each problem is reported and the next file is still read.
     folder = write_lens(tmp_path, HEADER, QUESTION.format(id="Q-1"))
-    (folder / "gone.toml").symlink_to(tmp_path / "nowhere.toml")
-    (folder / "big.toml").write_text("# " + "x" * (500 * 1024))
-    (folder / "bad.toml").write_text("questions = [\n")
+    (folder / "a-gone.toml").symlink_to(tmp_path / "nowhere.toml")
+    (folder / "b-big.toml").write_text("# " + "x" * (500 * 1024))
+    (folder / "c-bad.toml").write_text("questions = [\n")
     with pytest.raises(InputError) as info:
         load_lens(folder)
     assert info.value.what == "lens"
     found = [(Path(p.source).name, p.where, p.message) for p in info.value.problems]
-    assert found[0][:2] == ("bad.toml", "")
-    assert found[0][2].startswith("not valid TOML: ")
-    assert found[1:] == [
-        ("big.toml", "", f"{500 * 1024 + 2} bytes: a lens file has at most 500 KB"),
-        ("gone.toml", "", "cannot be read: No such file or directory"),
+    assert found[:2] == [
+        ("a-gone.toml", "", "cannot be read: No such file or directory"),
+        ("b-big.toml", "", f"{500 * 1024 + 2} bytes: a lens file has at most 500 KB"),
     ]
+    assert found[2][:2] == ("c-bad.toml", "")
+    assert found[2][2].startswith("not valid TOML: ")
+    assert len(found) == 3
 
 
 def test_a_file_of_exactly_500_kb_is_read(tmp_path: Path) -> None:
@@ -828,4 +830,14 @@ def test_every_file_is_checked_after_one_without_an_array(tmp_path: Path) -> Non
     assert [(Path(p.source).name, p.where, p.message) for p in info.value.problems] == [
         ("questions.toml", "questions", "expected an array of tables ([[questions]])"),
         ("z.toml", "questions.Q-1.weight", "expected a number greater than 0, got 0"),
+    ]
+
+
+def test_levels_of_equal_value_and_a_short_name_of_the_wrong_type(tmp_path: Path) -> None:
+    equal = HEADER.replace("value = 0.0", "value = 1.0")
+    lens = load_lens(write_lens(tmp_path / "a", equal, QUESTION.format(id="Q-1")))
+    assert [level.value for level in lens.levels] == [1.0, 1.0]
+    header = HEADER.replace('name = "Security"', 'name = "Security"\nshort = 5')
+    assert refused(tmp_path / "b", header, QUESTION.format(id="Q-1")) == [
+        ("lens.toml", "pillars[1].short", "expected a non-empty string, got 5")
     ]
