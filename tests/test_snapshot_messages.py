@@ -3,6 +3,8 @@ path, message), and each good one the snapshot it says, date-times normalised to
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -53,8 +55,20 @@ CHOICE_LENS = Lens(
 )
 
 
+# Choices whose order in the question is not their alphabetical order.
+BACKWARDS = replace(
+    CHOICE_LENS,
+    id="backwards",
+    questions=(
+        Question(
+            "B1", "B1", "ops", None, 1.0, "?", choices=(Choice("zeta", "Z"), Choice("alpha", "A"))
+        ),
+    ),
+)
+
+
 def lens_for(lens_id: str) -> Lens | None:
-    return CHOICE_LENS if lens_id == "choices" else find_lens(lens_id)
+    return {"choices": CHOICE_LENS, "backwards": BACKWARDS}.get(lens_id) or find_lens(lens_id)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -865,3 +879,16 @@ def test_plan_items_read_under_the_2023_id_in_lens_order_and_export_again(
     empty = Snapshot(LENS.id, "", "", "W", plan={"MLOE-01": Ownership()})
     assert "plan" not in snapshot_to_dict(empty, LENS)
     assert "plan" not in snapshot_to_dict(Snapshot(LENS.id, "", "", "W"), LENS)
+
+
+def test_choices_are_kept_in_the_questions_order_not_the_alphabets(tmp_path: Path) -> None:
+    text = TOP + '[lens]\nid = "backwards"\n[workload]\nname = "W"\n'
+    snap = read(tmp_path, text + '[answers.B1]\nchoices = ["alpha", "zeta"]\n')
+    assert snap.answers["B1"].choices == ("zeta", "alpha")
+
+
+def test_dumps_without_scores_writes_no_scores_table() -> None:
+    snap = Snapshot(LENS.id, "", "", "W", answers={"MLOE-01": Answer("MLOE-01", level=1)})
+    assert "[scores]" in dumps(snap, LENS)
+    assert "[scores]" not in dumps(snap, LENS, with_scores=False)
+    assert "scores" not in tomllib.loads(dumps(snap, LENS, with_scores=False))
