@@ -661,8 +661,6 @@ def test_na_and_choice_states_in_a_comparison() -> None:
 
 
 def test_lenses_with_different_content_are_compared_on_common_questions() -> None:
-    from dataclasses import replace
-
     newer = replace(
         LENS,
         questions=(
