@@ -890,3 +890,10 @@ def test_dumps_without_scores_writes_no_scores_table() -> None:
     assert "[scores]" in dumps(snap, LENS)
     assert "[scores]" not in dumps(snap, LENS, with_scores=False)
     assert "scores" not in tomllib.loads(dumps(snap, LENS, with_scores=False))
+
+
+def test_a_refused_not_applicable_counts_as_not_na(tmp_path: Path) -> None:
+    text = HEAD + '[answers.MLOE-01]\nnot_applicable = "yes"\nlevel = 1\n'
+    assert refused(tmp_path, text) == [
+        ("answers.MLOE-01.not_applicable", "expected true or false, got 'yes'")
+    ]
