@@ -897,3 +897,14 @@ def test_a_refused_not_applicable_counts_as_not_na(tmp_path: Path) -> None:
     assert refused(tmp_path, text) == [
         ("answers.MLOE-01.not_applicable", "expected true or false, got 'yes'")
     ]
+
+
+def test_a_moment_out_of_range_is_located_in_its_table(tmp_path: Path) -> None:
+    text = HEAD + '[milestone]\nname = "M"\ncreated_at = 9999-12-31T23:59:59Z\n'
+    assert refused(tmp_path, text) == [
+        (
+            "milestone.created_at",
+            "9999-12-31T23:59:59+00:00 is out of range "
+            "(expected from 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z)",
+        )
+    ]
