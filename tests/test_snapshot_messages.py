@@ -719,6 +719,7 @@ def test_without_its_lens_only_the_lens_is_reported(tmp_path: Path) -> None:
     text = TOP + '[lens]\nid = "nope"\n[workload]\nname = "W"\ndefault_target = 9\n'
     text += "pillar_weights = {anything = 2}\n"
     text += '[answers.X-1]\nlevel = 9\ntarget = 9\n[answers.X-2]\nchoices = ["z"]\n'
+    text += '[plan.X-1]\nowner = "ana"\n'
     assert refused(tmp_path, text) == [
         ("lens.id", "lens 'nope' is not installed (see: mllens lens list)")
     ]
