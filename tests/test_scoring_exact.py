@@ -82,12 +82,14 @@ def test_every_figure_of_a_small_assessment() -> None:
 
     build, run = s.phases["build"], s.phases["run"]
     assert build.score == pytest.approx(3 / 9) and build.answered == 2
+    assert build.level == pytest.approx(4 / 3)
     assert run.score is None and run.level is None and run.pct_to_target is None
     assert (run.answered, run.applicable, run.total) == (0, 1, 2)
     assert run.completeness == 0.0 and run.coverage == 0.5
     assert run.risks == {"HIGH": 0, "MEDIUM": 0, "NONE": 0, "NOT_APPLICABLE": 1, "UNANSWERED": 1}
 
     assert s.cells[("sec", "build")].score == 0.25
+    assert s.cells[("sec", "build")].level == 1.0
     assert s.cells[("ops", "run")].applicable == 0
     assert s.cells[("ops", "run")].completeness is None
     assert s.cells[("ops", "run")].coverage == 0.0
@@ -188,6 +190,7 @@ def test_the_default_target_is_capped_at_the_top_level() -> None:
 def test_a_target_the_lens_does_not_have_counts_as_the_full_value() -> None:
     qs = question_score(TINY, TINY.questions[0], lv("O1", 2, target=9), Profile())
     assert (qs.target, qs.target_value) == (9, 1.0)
+    assert qs.weight == 3.0  # the lens weight unless equal weights are asked for
 
 
 def test_a_level_the_lens_does_not_have_is_worth_nothing_and_high_risk() -> None:
