@@ -403,3 +403,12 @@ def test_by_due_puts_the_soonest_first_and_the_undated_last_in_their_order() -> 
     }
     assert by_due(["A", "B", "D", "C", "E"], owners) == ["C", "B", "E", "A", "D"]
     assert by_due(iter(["D", "A"]), owners) == ["D", "A"]
+
+
+def test_an_answer_with_notes_only_is_unanswered() -> None:
+    s = score(TINY, {"O1": Answer("O1", notes="still discussing")})
+    assert s.questions["O1"] == QuestionScore(
+        "O1", "unanswered", None, None, 3, 0.75, 3.0, "UNANSWERED"
+    )
+    assert s.overall.risks["UNANSWERED"] == 4 and s.overall.risks["HIGH"] == 0
+    assert s.overall.score is None and s.unanswered == ("O1", "O2", "S1", "S2")
