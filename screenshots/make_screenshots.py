@@ -3,7 +3,9 @@
     python screenshots/make_screenshots.py
 
 Builds a throwaway database with the demo workload (mllens_tui.demo), drives the app with
-keys as a user would, and saves what each screen shows. Nothing here is hand-edited.
+keys as a user would, and saves what each screen shows. The portfolio is shot on a second
+database of 30 workloads, the estate the tests use (tests/estate.py). Nothing here is
+hand-edited.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...], str | None]] = [
     ("compare", (80, 24), ("h", "space", "down", "down", "down", "c"), None),
     ("charts", (80, 24), ("g",), None),
     ("explain", (80, 24), ("x",), None),
+    ("search", (80, 24), ("slash", "d", "a", "t", "a"), None),
+    ("answer-history", (80, 24), ("H",), "MLSEC-04"),
 ]
 
 
@@ -49,6 +53,20 @@ async def shoot(
     print(f"screenshots/{name}.svg")
 
 
+async def shoot_portfolio(db_url: str) -> None:
+    from mllens_tui.app import make_app
+    from mllens_tui.app.pilot import settle
+
+    app = make_app(db_url=db_url)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        for key in ("o", "s"):  # the portfolio, best overall first
+            await pilot.press(key)
+            await settle(pilot)
+        app.save_screenshot(filename="portfolio.svg", path=str(HERE))
+    print("screenshots/portfolio.svg")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         os.environ["MLLENS_DATA_DIR"] = data
@@ -61,6 +79,17 @@ def main() -> None:
         install_demo(Store.open(db_url), builtin_lens())
         for name, size, keys, question in SHOTS:
             asyncio.run(shoot(db_url, name, size, keys, question))
+
+        import sys
+        from datetime import UTC, datetime
+
+        sys.path.insert(0, str(HERE.parent))
+        from tests.estate import build_estate
+
+        estate_url = f"sqlite:///{data}/estate.db"
+        with Store.open(estate_url) as store:
+            build_estate(store, builtin_lens(), 30, recent=datetime(2026, 11, 20, 9, tzinfo=UTC))
+        asyncio.run(shoot_portfolio(estate_url))
 
 
 if __name__ == "__main__":

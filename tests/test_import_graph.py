@@ -29,6 +29,7 @@ CORE = (
     "mllens_tui.charts.specs",
     "mllens_tui.charts.text",
     "mllens_tui.report",
+    "mllens_tui.portfolio",
 )
 UI_AND_DATABASE = ("textual", "textual_plotext", "sqlmodel", "sqlalchemy")
 

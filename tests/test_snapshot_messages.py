@@ -181,7 +181,7 @@ def test_the_workload_table(tmp_path: Path) -> None:
         (
             "workload.colour",
             "unknown key (expected one of: default_target, description, environment, name, "
-            "pillar_weights)",
+            "pillar_weights, tags)",
         ),
         ("workload.name", "workload name ' W' has leading or trailing spaces"),
         ("workload.description", "expected a string, got 3"),

@@ -82,6 +82,7 @@ class MLLensApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        Binding("slash", "screen.search", "Search", id="app.search", tooltip="Find a question"),
         Binding("d", "area('dashboard')", "Dashboard", id="app.dashboard", show=False),
         Binding("p", "area('pillars')", "Pillars", id="app.pillars", show=False),
         Binding("f", "area('phases')", "Phases", id="app.phases", show=False),
@@ -102,10 +103,13 @@ class MLLensApp(App[None]):
             self.error = error
 
     class WorkloadOpened(Message):
-        def __init__(self, workload: OpenWorkload, question: str | None) -> None:
+        def __init__(
+            self, workload: OpenWorkload, question: str | None, mode: str = "dashboard"
+        ) -> None:
             super().__init__()
             self.workload = workload
             self.question = question
+            self.mode = mode
 
     class AnswerSaved(Message):
         """An answer is committed; ``elapsed`` is seconds from the key press to the commit."""
@@ -218,9 +222,15 @@ class MLLensApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def open_workload(
-        self, name: str, *, question: str | None = None, milestone: str | None = None
+        self,
+        name: str,
+        *,
+        question: str | None = None,
+        milestone: str | None = None,
+        mode: str = "dashboard",
     ) -> None:
-        """Load a workload (or one of its milestones, read-only) and switch to its dashboard."""
+        """Load a workload (or one of its milestones, read-only) and switch to its dashboard
+        (or to ``mode``)."""
         from mllens_tui.lens.registry import find_lens
         from mllens_tui.store.errors import StoreError
 
@@ -251,13 +261,13 @@ class MLLensApp(App[None]):
             milestone=milestone,
             owners=owners,
         )
-        self.post_message(self.WorkloadOpened(opened, question))
+        self.post_message(self.WorkloadOpened(opened, question, mode))
 
     @on(WorkloadOpened)
     async def _workload_opened(self, message: WorkloadOpened) -> None:
         self.answer_version += 1
         self.current = message.workload
-        await self.switch_mode("dashboard")
+        await self.switch_mode(message.mode)
         if message.question:
             wanted = message.workload.lens.question(message.question)
             if wanted is None:
@@ -307,7 +317,7 @@ class MLLensApp(App[None]):
         try:
             assert self.store is not None
             if answer.status == "unanswered" and not answer.notes and not answer.evidence:
-                self.store.clear_answer(name, answer.question_id)
+                self.store.clear_answer(name, answer.question_id, by=answer.answered_by)
                 stored = answer
             else:
                 stored = self.store.set_answer(name, answer)

@@ -2,7 +2,7 @@
 
 This module is the entry point: the parser of every command, and ``main``. Each command's
 handler lives in the module of its group (``lens``, ``score``, ``workload``, ``export``,
-``milestone``, ``report``, ``open``), shared plumbing in ``base``.
+``milestone``, ``report``, ``open``, ``portfolio``), shared plumbing in ``base``.
 
 Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plotext.
 
@@ -154,11 +154,21 @@ A and B are taken in this order: the files given, then each --milestone of
   mllens compare --workload W                         W's latest milestone against
                                                       its current answers
   mllens compare a.toml --workload W [--milestone M]  a file against W (or its M)
+  mllens compare --workload A --workload B            two workloads' current answers
+  mllens compare --workload A --workload B --milestone M1 [--milestone M2]
+                                                      A at M1 against B (at M2)
+
+Two workloads on different lenses are compared on the questions they share.
 """,
     )
     p.add_argument("a", nargs="?", help="the earlier snapshot .toml")
     p.add_argument("b", nargs="?", help="the later snapshot .toml")
-    p.add_argument("--workload", metavar="NAME", help="a stored workload (see below)")
+    p.add_argument(
+        "--workload",
+        metavar="NAME",
+        action="append",
+        help="a stored workload (see below); twice to compare two workloads",
+    )
     p.add_argument(
         "--milestone",
         metavar="NAME",
@@ -203,6 +213,14 @@ def _storage_commands(sub: Any) -> None:
         help="weigh a pillar, e.g. --weight security=2 (repeatable; default 1)",
     )
     p.set_defaults(handler=_lazy("workload", "cmd_workload_create"))
+    p = actions.add_parser("tag", help="tag a workload (team, product, ...), for the portfolio")
+    p.add_argument("name", help="workload name")
+    p.add_argument("tags", nargs="+", metavar="TAG", help="tags to add (case does not matter)")
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_tag"))
+    p = actions.add_parser("untag", help="remove tags from a workload")
+    p.add_argument("name", help="workload name")
+    p.add_argument("tags", nargs="+", metavar="TAG", help="tags to remove")
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_untag"))
     p = actions.add_parser("rename", help="rename a workload (its milestones keep their name)")
     p.add_argument("old", help="current name")
     p.add_argument("new", help="new name")
@@ -267,9 +285,13 @@ def _storage_commands(sub: Any) -> None:
     p.set_defaults(handler=_lazy("export", "cmd_export"))
 
     p = sub.add_parser(
-        "import", help="create or update a workload from a snapshot file, or add a milestone"
+        "import",
+        help="create or update workloads from snapshot files, or add a milestone",
+        description="Import snapshot files, each in its own transaction: a file is imported "
+        "whole or not at all. With several files, a line per file says what happened, and "
+        "the exit code is 1 if any was refused.",
     )
-    p.add_argument("file", help="snapshot .toml file")
+    p.add_argument("files", nargs="+", metavar="FILE", help="snapshot .toml files")
     p.add_argument(
         "--workload", metavar="NAME", help="import into this workload (default: the file's)"
     )
@@ -292,6 +314,30 @@ def _storage_commands(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--width", type=int, help="chart width (default: the terminal's)")
     p.set_defaults(handler=_lazy("report", "cmd_report"))
+    p = sub.add_parser(
+        "portfolio",
+        help="every workload at once: pillar scores, floor, high risks, last assessed",
+        description="The portfolio: a row per workload, a column per pillar (score and level "
+        "symbol ○◔◑◕●), overall, change since the latest milestone, high risks, floor pillar, "
+        "completeness, last assessed; then the mean, worst workload and spread of each "
+        "pillar. A pillar below 50%% in most workloads is flagged as a shared problem.",
+    )
+    p.add_argument("--tag", metavar="T", help="only workloads with this tag")
+    p.add_argument(
+        "--lens", dest="lens_id", metavar="ID", help="only workloads assessed against this lens"
+    )
+    p.add_argument("--environment", metavar="ENV", help="only workloads in this environment")
+    p.add_argument(
+        "--stale", type=int, metavar="DAYS", help="only workloads not assessed in DAYS days"
+    )
+    p.add_argument(
+        "--sort",
+        metavar="COLUMN",
+        help="name (default), overall, change, high, floor, completeness, last, or a pillar id",
+    )
+    p.add_argument("--descending", action="store_true", help="sort from the highest")
+    p.add_argument("--format", choices=["text", "markdown", "json", "csv"], default="text")
+    p.set_defaults(handler=_lazy("portfolio", "cmd_portfolio"))
     p = sub.add_parser("demo", help="create a demo workload with three reviews to explore")
     p.add_argument("--name", default="Fraud scoring (demo)", help="name of the demo workload")
     p.set_defaults(handler=_lazy("workload", "cmd_demo"))

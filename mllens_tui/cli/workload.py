@@ -1,5 +1,5 @@
-"""``mllens workload list | create | rename | delete | trash | restore``, ``mllens answer`` and
-``mllens demo``.
+"""``mllens workload list | create | tag | untag | rename | delete | trash | restore``,
+``mllens answer`` and ``mllens demo``.
 
 The store (and with it SQLAlchemy) is imported only when a command runs.
 """
@@ -58,6 +58,7 @@ def cmd_workload_list(args: argparse.Namespace) -> int:
                     "not_applicable": r.not_applicable_count,
                     "questions": totals[r.lens_id],
                     "milestones": r.milestone_count,
+                    "tags": list(r.tags),
                     "created_at": r.created_at.isoformat(),
                     "updated_at": r.updated_at.isoformat(),
                 }
@@ -115,6 +116,20 @@ def cmd_workload_create(args: argparse.Namespace) -> int:
         f"Created workload {record.name!r}, assessed against {lens.name} "
         f"({lens.id} {lens.version}, {len(lens.questions)} questions)"
     )
+    return EXIT_OK
+
+
+def cmd_workload_tag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        record = store.tag_workload(args.name, args.tags)
+    _out(f"{record.name}: tags {', '.join(record.tags)}")
+    return EXIT_OK
+
+
+def cmd_workload_untag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        record = store.untag_workload(args.name, args.tags)
+    _out(f"{record.name}: tags {', '.join(record.tags) or '(none)'}")
     return EXIT_OK
 
 

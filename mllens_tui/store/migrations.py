@@ -184,6 +184,26 @@ def _v2_plan_owners_and_trash(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE workload ADD COLUMN deleted_name VARCHAR"))
 
 
+def _v3_workload_tags(conn: Connection) -> None:
+    md = MetaData()
+    Table("workload", md, Column("id", Integer, primary_key=True))
+    Table(
+        "workload_tag",
+        md,
+        Column(
+            "workload_id",
+            Integer,
+            ForeignKey("workload.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        # The tag folded to lower case: a workload has a tag once, however it is spelt.
+        Column("tag_key", String, primary_key=True),
+        Column("tag", String, nullable=False),
+        Index("ix_workload_tag_key", "tag_key"),
+    )
+    md.tables["workload_tag"].create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workloads, answers, answer history, milestones", _v1_initial),
     Migration(
@@ -192,6 +212,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "workload.deleted_name)",
         _v2_plan_owners_and_trash,
     ),
+    Migration(3, "workload tags (workload_tag: one row per tag of a workload)", _v3_workload_tags),
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from mllens_tui.assessment import Answer
 from mllens_tui.history import HistoryPoint, PointKind
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "HistoryPoint",
     "MilestoneRecord",
     "PointKind",
+    "PortfolioRecord",
     "TrashedWorkload",
     "WorkloadRecord",
 ]
@@ -44,6 +46,22 @@ class WorkloadRecord:
     lens_version: str = ""
     not_applicable_count: int = 0
     milestone_count: int = 0
+    tags: tuple[str, ...] = ()  # sorted without regard to case
+
+
+@dataclass(frozen=True)
+class PortfolioRecord:
+    """A workload as the portfolio needs it: its record, current answers and latest milestone.
+
+    ``answers`` hold what scoring reads (level, choices, N/A, target), not notes or times.
+    ``last_assessed`` is the latest answer time, else the latest milestone's time.
+    """
+
+    workload: WorkloadRecord
+    answers: Mapping[str, Answer]
+    milestone: str | None
+    milestone_overall: float | None
+    last_assessed: datetime | None
 
 
 @dataclass(frozen=True)

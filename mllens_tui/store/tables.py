@@ -144,6 +144,17 @@ class PlanItemRow(SQLModel, table=True):
     due: date | None = None
 
 
+class WorkloadTagRow(SQLModel, table=True):
+    """One tag of one workload, as written; ``tag_key`` (lower case) keeps it unique."""
+
+    __tablename__ = "workload_tag"
+    __table_args__ = (Index("ix_workload_tag_key", "tag_key"),)
+
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE", primary_key=True)
+    tag_key: str = Field(primary_key=True)
+    tag: str
+
+
 def table(name: str) -> Table:
     """The Core table behind one of the classes above, for bulk reads and writes."""
     return SQLModel.metadata.tables[name]
