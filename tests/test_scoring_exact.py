@@ -12,7 +12,14 @@ import pytest
 
 from mllens_tui.assessment import Answer, NAReason, Ownership, Profile
 from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, Risk, RiskRule
-from mllens_tui.scoring import QuestionScore, by_due, choice_risk, question_score, score
+from mllens_tui.scoring import (
+    QuestionScore,
+    by_due,
+    choice_risk,
+    question_score,
+    risk_lowering_choices,
+    score,
+)
 
 LEVELS = (
     Level(0, "None", 0.0, Risk.HIGH),
@@ -412,3 +419,26 @@ def test_an_answer_with_notes_only_is_unanswered() -> None:
     )
     assert s.overall.risks["UNANSWERED"] == 4 and s.overall.risks["HIGH"] == 0
     assert s.overall.score is None and s.unanswered == ("O1", "O2", "S1", "S2")
+
+
+def test_the_choices_that_would_lower_the_risk_by_hand() -> None:
+    # C1: HIGH when "q_no || !a", MEDIUM when "!b", else NONE.
+    c1, c2 = CHOICE_LENS.questions
+
+    def ids(question: Question, *selected: str) -> list[str]:
+        return [c.id for c in risk_lowering_choices(question, selected)]
+
+    # Nothing chosen (HIGH): a alone gives MEDIUM; b is needed for NONE, which a, b, c reach.
+    assert ids(c1) == ["a", "b"]
+    assert ids(c1, "q_no") == ["a", "b"]  # choosing another clears "None of these"
+    assert ids(c1, "a") == ["b"]  # MEDIUM: b gives NONE; c changes nothing
+    assert ids(c1, "a", "b") == []  # NONE already
+    assert ids(c2, "a", "b") == []  # no rule holds: NONE
+
+
+def test_pillars_only_leaves_phases_cells_and_plan_empty() -> None:
+    answers = {"O1": lv("O1", 2), "S1": lv("S1", 1)}
+    full, lean = score(TINY, answers), score(TINY, answers, pillars_only=True)
+    assert (lean.phases, lean.cells, lean.plan) == ({}, {}, ())
+    assert lean.overall == full.overall and lean.pillars == full.pillars
+    assert full.plan != () and len(full.cells) == 4

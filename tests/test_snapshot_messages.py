@@ -909,3 +909,28 @@ def test_a_moment_out_of_range_is_located_in_its_table(tmp_path: Path) -> None:
             "(expected from 1970-01-01T00:00:00Z to 9998-12-31T23:59:59Z)",
         )
     ]
+
+
+# -- tags ----------------------------------------------------------------------------------------
+
+
+def test_every_problem_of_tags(tmp_path: Path) -> None:
+    assert refused(tmp_path, HEAD + 'tags = "x"\n') == [
+        ("workload.tags", "expected an array of tags, got 'x'")
+    ]
+    assert refused(tmp_path, HEAD + 'tags = ["a", "A", 3, " b", ""]\n') == [
+        ("workload.tags[1]", "tag 'A' is given twice (tags ignore case)"),
+        ("workload.tags[2]", "a tag name is a string, got 3"),
+        ("workload.tags[3]", "tag name ' b' has leading or trailing spaces"),
+        ("workload.tags[4]", "a tag name cannot be empty"),
+    ]
+
+
+def test_tags_read_and_export_and_no_key_means_no_tags_given(tmp_path: Path) -> None:
+    snap = read(tmp_path, HEAD + 'tags = ["team-a", "pii"]\n')
+    assert snap.tags == ("team-a", "pii")
+    assert snapshot_to_dict(snap, LENS)["workload"]["tags"] == ["team-a", "pii"]
+    assert read(tmp_path, HEAD + "tags = []\n").tags == ()
+    untagged = read(tmp_path, HEAD)
+    assert untagged.tags is None
+    assert "tags" not in snapshot_to_dict(untagged, LENS)["workload"]
