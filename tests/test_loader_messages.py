@@ -12,36 +12,8 @@ import pytest
 from mllens_tui.lens.loader import content_hash, load_lens
 from mllens_tui.lens.model import Choice, Level, Phase, Pillar, Question, Risk, RiskRule
 from mllens_tui.problems import InputError
+from tests.test_lens_loader import HEADER
 
-HEADER = """\
-id = "tiny"
-name = "Tiny lens"
-version = "1"
-
-[[pillars]]
-id = "ops"
-name = "Operations"
-
-[[pillars]]
-id = "sec"
-name = "Security"
-
-[[phases]]
-id = "build"
-name = "Build"
-
-[[levels]]
-level = 0
-name = "No"
-value = 0.0
-risk = "HIGH"
-
-[[levels]]
-level = 1
-name = "Yes"
-value = 1.0
-risk = "NONE"
-"""
 NO_LEVELS = HEADER.split("[[levels]]")[0]
 QUESTION = """\
 [[questions]]
