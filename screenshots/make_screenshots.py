@@ -72,7 +72,7 @@ async def shoot_workshop(
     db_url: str, name: str, size: tuple[int, int], action: str | None, present: bool
 ) -> None:
     from mllens_tui.app import make_app
-    from mllens_tui.app.pilot import settle
+    from mllens_tui.app.pilot import settle, settle_frame
     from mllens_tui.demo import DEMO_NAME
 
     question = "MLOE-04" if present else None
@@ -82,6 +82,7 @@ async def shoot_workshop(
         if action is not None:
             getattr(app, action)()
             await settle(pilot)
+        await settle_frame(pilot)
         app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
     print(f"screenshots/{name}.svg")
 
@@ -90,7 +91,7 @@ async def shoot(
     db_url: str, name: str, size: tuple[int, int], keys: tuple[str, ...], question: str | None
 ) -> None:
     from mllens_tui.app import make_app
-    from mllens_tui.app.pilot import settle
+    from mllens_tui.app.pilot import settle, settle_frame
     from mllens_tui.demo import DEMO_NAME
 
     app = make_app(db_url=db_url, workload=DEMO_NAME, question=question)
@@ -99,13 +100,14 @@ async def shoot(
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        await settle_frame(pilot)
         app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
     print(f"screenshots/{name}.svg")
 
 
 async def shoot_portfolio(db_url: str) -> None:
     from mllens_tui.app import make_app
-    from mllens_tui.app.pilot import settle
+    from mllens_tui.app.pilot import settle, settle_frame
 
     app = make_app(db_url=db_url)
     async with app.run_test(size=(120, 32)) as pilot:
@@ -113,6 +115,7 @@ async def shoot_portfolio(db_url: str) -> None:
         for key in ("o", "s"):  # the portfolio, best overall first
             await pilot.press(key)
             await settle(pilot)
+        await settle_frame(pilot)
         app.save_screenshot(filename="portfolio.svg", path=str(HERE))
     print("screenshots/portfolio.svg")
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from mllens_tui.app import make_app
-from mllens_tui.app.pilot import settle
+from mllens_tui.app.pilot import settle, settle_frame
 from mllens_tui.cli import main
 from mllens_tui.demo import DEMO_NAME, install_demo
 from mllens_tui.lens.registry import builtin_lens
@@ -40,6 +40,7 @@ def keys(*presses: str) -> Callable[[Any], Awaitable[None]]:
         for key in presses:
             await pilot.press(key)
             await settle(pilot)
+        await settle_frame(pilot)
 
     return run_before
 

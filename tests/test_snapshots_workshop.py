@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from mllens_tui.app import make_app
-from mllens_tui.app.pilot import settle
+from mllens_tui.app.pilot import settle, settle_frame
 from mllens_tui.demo import DEMO_NAME, install_demo
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
@@ -54,6 +54,7 @@ def run(action: str, *presses: str) -> Callable[[Any], Awaitable[None]]:
         for key in presses:
             await pilot.press(key)
             await settle(pilot)
+        await settle_frame(pilot)
 
     return run_before
 
@@ -69,6 +70,6 @@ def test_presentation_mode(snap_compare: Any, workshop_db: str, size: tuple[int,
     app = make_app(db_url=workshop_db, workload=DEMO_NAME, question="MLOE-04", present=True)
 
     async def run_before(pilot: Any) -> None:
-        await settle(pilot)
+        await settle_frame(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -105,11 +106,14 @@ class PortfolioScreen(AppScreen):
         if self.mllens.store is not None:
             self.reload()
 
+    def _is_wide(self) -> bool:
+        # The terminal's width, which is known from the start; the screen's own size is zero
+        # until its first layout, and a table drawn before that would keep the narrow cells.
+        return self.app.size.width >= WIDE_SCREEN
+
     def on_resize(self, event: events.Resize) -> None:
-        wide = event.size.width >= WIDE_SCREEN
-        if self.rows and self._wide is not None and wide != self._wide:
+        if self.rows and self._wide is not None and self._is_wide() != self._wide:
             self.show()
-        self._wide = wide
 
     def on_screen_resume(self) -> None:
         if self.rows and self.mllens.store is not None:
@@ -185,7 +189,7 @@ class PortfolioScreen(AppScreen):
         return [Text(cells[key], no_wrap=True) for key in self._keys()]
 
     def _summary_cells(self, portfolio: Portfolio, what: str) -> list[Text]:
-        width = WIDE_WORST_WIDTH if self.size.width >= WIDE_SCREEN else WORST_WIDTH
+        width = WIDE_WORST_WIDTH if self._is_wide() else WORST_WIDTH
         pillar_cells = {
             c.key: summary_cell(portfolio.summary[c.pillar], what, width) for c in self.columns
         }
@@ -205,6 +209,7 @@ class PortfolioScreen(AppScreen):
             descending=self.descending,
         )
         self.shown = portfolio
+        self._wide = self._is_wide()
         table = self.query_one(DataTable)
         selected = self._selected()
         # Rebuilt each time: the sorted column's heading carries the arrow. The summary rows
@@ -212,14 +217,26 @@ class PortfolioScreen(AppScreen):
         # not have yet, so they are fixed only once added.
         table.fixed_rows = 0
         table.clear(columns=True)
-        for key in self._keys():
-            width = self._name_width() if key == "name" else None
-            table.add_column(self._heading(key), key=key, width=width)
-        for what in SUMMARY:
-            table.add_row(*self._summary_cells(portfolio, what), key=SUMMARY_KEY + what)
+        keys = self._keys()
+        summary = [self._summary_cells(portfolio, what) for what in SUMMARY]
+        body = [self._cells(row) for row in portfolio.rows]
+        # Every width is set here rather than left to the table, which measures its cells
+        # only when it is next idle: the columns are the same on a busy machine as on a quiet
+        # one, and a thousand rows are measured once.
+        for index, key in enumerate(keys):
+            heading = self._heading(key)
+            if key == "name":
+                width = self._name_width()
+            else:
+                width = max(
+                    [cell_len(heading), *(cells[index].cell_len for cells in summary + body)]
+                )
+            table.add_column(heading, key=key, width=width)
+        for what, cells in zip(SUMMARY, summary, strict=True):
+            table.add_row(*cells, key=SUMMARY_KEY + what)
         table.fixed_rows = len(SUMMARY)
-        for row in portfolio.rows:
-            table.add_row(*self._cells(row), key=row.name)
+        for row, cells in zip(portfolio.rows, body, strict=True):
+            table.add_row(*cells, key=row.name)
         names = [r.name for r in portfolio.rows]
         if selected in names:
             table.move_cursor(row=table.get_row_index(selected))

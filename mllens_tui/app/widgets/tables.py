@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
@@ -69,6 +70,18 @@ class FitTable(DataTable[Any]):
             for i, c in enumerate(cells)
         )
         key_added = super().add_row(*cut, height=height, key=key, label=label)
+        # Measure the fixed columns now, not when the table is next idle: the flexible
+        # column is fitted to what they leave, and on a busy machine the fit could otherwise
+        # run before they are measured and leave them at the width of their headings.
+        for column, cell in zip(self.ordered_columns, cut, strict=False):
+            if column.key.value == self.flex or not column.auto_width:
+                continue
+            plain = (
+                cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else None
+            )
+            if plain is not None:
+                widest = max(cell_len(line) for line in plain.split("\n"))
+                column.content_width = max(column.content_width, widest)
         # New rows widen the columns that size to their content: fit the flexible one again
         # once they are measured (once per batch of rows).
         if not self._fit_pending:
