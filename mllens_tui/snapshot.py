@@ -4,20 +4,37 @@ Read with tomllib, written with tomli_w, validated at the boundary into typed ob
 Keys are written in lens order and every value is derived from the state being exported
 (``exported_at`` is the time of the last change in that state), so exporting the same state
 twice gives the same bytes and git diffs stay small.
+
+Optional ``[plan.<question id>]`` tables (``owner``, ``due``) carry who owns each improvement-plan
+item and by when; a snapshot without owners has no ``[plan]`` and reads as before.
 """
 
 from __future__ import annotations
 
-import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mllens_tui import __version__
-from mllens_tui.assessment import DEFAULT_TARGET, Answer, Confidence, NAReason, Profile
+from mllens_tui.assessment import (
+    DEFAULT_TARGET,
+    Answer,
+    Confidence,
+    NAReason,
+    Ownership,
+    Profile,
+)
+from mllens_tui.inputs import (
+    moment_problem,
+    name_problem,
+    read_toml,
+    show,
+    tag_key,
+    tag_problem,
+    weight_problem,
+)
 from mllens_tui.lens.model import Lens
 from mllens_tui.problems import Collector, InputError, Problem
 
@@ -25,12 +42,13 @@ FORMAT = "mllens.snapshot"
 FORMAT_VERSION = 1
 
 TOP_KEYS = {"format", "format_version", "exported_at", "generator", "lens", "workload",
-            "milestone", "answers", "scores"}  # fmt: skip
+            "milestone", "answers", "scores", "plan"}  # fmt: skip
 LENS_KEYS = {"id", "version", "content_hash"}
-WORKLOAD_KEYS = {"name", "description", "environment", "default_target", "pillar_weights"}
+WORKLOAD_KEYS = {"name", "description", "environment", "default_target", "pillar_weights", "tags"}
 MILESTONE_KEYS = {"name", "created_at"}
 ANSWER_KEYS = {"level", "choices", "not_applicable", "reason", "target", "notes", "evidence",
                "confidence", "answered_by", "answered_at"}  # fmt: skip
+PLAN_KEYS = {"owner", "due"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,9 @@ class Snapshot:
     milestone: MilestoneInfo | None = None
     exported_at: datetime | None = None
     generator: str = ""
+    plan: Mapping[str, Ownership] = field(default_factory=dict)
+    # None when the file has no ``tags`` key: importing it leaves the workload's tags alone.
+    tags: tuple[str, ...] | None = None
 
 
 def utc(moment: datetime) -> datetime:
@@ -79,19 +100,9 @@ LensLookup = Callable[[str], Lens | None]
 def read_snapshot_file(path: Path | str, lens_for: LensLookup) -> tuple[Snapshot, Lens]:
     """Read and validate a snapshot file against its lens. Raises InputError with every problem."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "no such file")], what="snapshot") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(
-            [Problem(str(path), "", f"not valid TOML: {exc}")], what="snapshot"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [Problem(str(path), "", f"cannot be read: {exc}")], what="snapshot"
-        ) from None
+    data = read_toml(path)
+    if isinstance(data, Problem):
+        raise InputError([data], what="snapshot")
     return parse_snapshot(data, str(path), lens_for)
 
 
@@ -102,33 +113,37 @@ def parse_snapshot(
     col = Collector(source)
     fmt = data.get("format")
     if fmt != FORMAT:
-        col.add("format", f"expected {FORMAT!r}, got {fmt!r}: this is not an mllens snapshot")
+        col.add("format", f"expected {FORMAT!r}, got {show(fmt)}: this is not an mllens snapshot")
         raise InputError(col.problems, what="snapshot")
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        col.add("format_version", f"expected an integer, got {version!r}")
+        col.add("format_version", f"expected an integer, got {show(version)}")
         raise InputError(col.problems, what="snapshot")
     if version > FORMAT_VERSION:
         col.add(
             "format_version",
-            f"{version} was written by a newer mllens-tui; this version ({__version__}) "
+            f"{show(version)} was written by a newer mllens-tui; this version ({__version__}) "
             f"reads format_version {FORMAT_VERSION}",
         )
         raise InputError(col.problems, what="snapshot")
     if version < 1:
-        col.add("format_version", f"expected {FORMAT_VERSION}, got {version}")
+        col.add("format_version", f"expected {FORMAT_VERSION}, got {show(version)}")
     _unknown(col, "", data, TOP_KEYS)
 
     lens_table = _table(col, data, "lens", required=True)
     _unknown(col, "lens", lens_table, LENS_KEYS)
     lens_id = _str(col, lens_table, "lens", "id", required=True)
+    lens_version = _str(col, lens_table, "lens", "version")
+    lens_hash = _str(col, lens_table, "lens", "content_hash")
     lens = lens_for(lens_id) if lens_id else None
     if lens_id and lens is None:
-        col.add("lens.id", f"lens {lens_id!r} is not installed (see: mllens lens list)")
+        col.add("lens.id", f"lens {show(lens_id)} is not installed (see: mllens lens list)")
 
     workload = _table(col, data, "workload", required=True)
     _unknown(col, "workload", workload, WORKLOAD_KEYS)
-    name = _str(col, workload, "workload", "name", required=True)
+    name = _name(col, workload, "workload", "name", required=True)
+    description = _str(col, workload, "workload", "description")
+    environment = _name(col, workload, "workload", "environment")
     default_target = workload.get("default_target", DEFAULT_TARGET)
     if lens is not None:
         default_target = _level_number(col, "workload.default_target", default_target, lens)
@@ -142,21 +157,17 @@ def parse_snapshot(
             if lens is not None and lens.pillar(pillar_id) is None:
                 known = ", ".join(p.id for p in lens.pillars)
                 col.add(where, f"unknown pillar (expected one of: {known})")
-            elif (
-                isinstance(weight, bool)
-                or not isinstance(weight, int | float)
-                or not math.isfinite(weight)
-                or weight <= 0
-            ):
-                col.add(where, f"expected a number greater than 0, got {weight!r}")
+            elif (problem := weight_problem(weight)) is not None:
+                col.add(where, problem)
             else:
                 weights[pillar_id] = float(weight)
+    tags = _tags(col, workload)
 
     milestone: MilestoneInfo | None = None
     if "milestone" in data:
         ms = _table(col, data, "milestone", required=True)
         _unknown(col, "milestone", ms, MILESTONE_KEYS)
-        ms_name = _str(col, ms, "milestone", "name", required=True)
+        ms_name = _name(col, ms, "milestone", "name", required=True)
         created = _datetime(col, ms, "milestone", "created_at", required=True)
         if ms_name and created:
             milestone = MilestoneInfo(ms_name, created)
@@ -166,28 +177,68 @@ def parse_snapshot(
     if not isinstance(answers_raw, dict):
         col.add("answers", "expected tables [answers.<question id>]")
         answers_raw = {}
+    exported = _datetime(col, data, "", "exported_at")
+    generator = _str(col, data, "", "generator")
     for qid, raw in answers_raw.items():
         answer = _answer(col, qid, raw, lens)
-        if answer is not None:
-            answers[qid] = answer
+        if answer is None:
+            continue
+        # A snapshot may key answers by either id; they are kept under the canonical one.
+        if answer.question_id in answers:
+            col.add(
+                f"answers.{qid}",
+                f"a second answer to {answer.question_id} (an answer is keyed by one of its ids)",
+            )
+        answers[answer.question_id] = answer
+    plan: dict[str, Ownership] = {}
+    plan_raw = data.get("plan", {})
+    if not isinstance(plan_raw, dict):
+        col.add("plan", "expected tables [plan.<question id>] with owner and due")
+        plan_raw = {}
+    for qid, raw in plan_raw.items():
+        ownership = _ownership(col, qid, raw, lens)
+        if ownership is not None:
+            # Either id may key a plan item, as for answers; it is kept under the 2023 one.
+            plan[(lens.canonical_id(qid) if lens is not None else None) or qid] = ownership
     if col.problems:
         raise InputError(col.problems, what="snapshot")
     assert lens is not None  # a missing lens was reported above
-    exported = data.get("exported_at")
     snapshot = Snapshot(
         lens_id=lens_id,
-        lens_version=_str(col, lens_table, "lens", "version"),
-        content_hash=_str(col, lens_table, "lens", "content_hash"),
+        lens_version=lens_version,
+        content_hash=lens_hash,
         workload_name=name,
-        description=_str(col, workload, "workload", "description"),
-        environment=_str(col, workload, "workload", "environment"),
+        description=description,
+        environment=environment,
         profile=Profile(default_target=default_target, pillar_weights=weights),
         answers={q.id: answers[q.id] for q in lens.questions if q.id in answers},
         milestone=milestone,
-        exported_at=utc(exported) if isinstance(exported, datetime) else None,
-        generator=data.get("generator", "") if isinstance(data.get("generator"), str) else "",
+        exported_at=exported,
+        generator=generator,
+        plan={q.id: plan[q.id] for q in lens.questions if q.id in plan},
+        tags=tags,
     )
     return snapshot, lens
+
+
+def _tags(col: Collector, workload: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """``[workload] tags``: an array of distinct tags (case aside), kept in the file's order."""
+    if "tags" not in workload:
+        return None
+    value = workload["tags"]
+    if not isinstance(value, list):
+        col.add("workload.tags", f"expected an array of tags, got {show(value)}")
+        return None
+    seen: set[str] = set()
+    for index, tag in enumerate(value):
+        where = f"workload.tags[{index}]"
+        if (problem := tag_problem(tag)) is not None:
+            col.add(where, problem)
+        elif tag_key(tag) in seen:
+            col.add(where, f"tag {show(tag)} is given twice (tags ignore case)")
+        else:
+            seen.add(tag_key(tag))
+    return tuple(value)
 
 
 def _unknown(col: Collector, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -215,12 +266,30 @@ def _str(
     value = table.get(key)
     if value is None:
         if required:
-            col.add(f"{where}.{key}", "missing (expected a string)")
+            col.add(_path(where, key), "missing (expected a string)")
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        col.add(f"{where}.{key}", f"expected a non-empty string, got {value!r}")
+        expected = "a non-empty string" if required else "a string"
+        col.add(_path(where, key), f"expected {expected}, got {show(value)}")
         return ""
     return value
+
+
+def _name(
+    col: Collector, table: Mapping[str, Any], where: str, key: str, *, required: bool = False
+) -> str:
+    """A workload, milestone or environment name, checked as the store checks it."""
+    value = _str(col, table, where, key, required=required)
+    if value:
+        problem = name_problem(value, "environment" if key == "environment" else where)
+        if problem is not None:
+            col.add(_path(where, key), problem)
+            return ""
+    return value
+
+
+def _path(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
 
 
 def _datetime(
@@ -229,23 +298,44 @@ def _datetime(
     value = table.get(key)
     if value is None:
         if required:
-            col.add(f"{where}.{key}", "missing (expected a date-time such as 2026-11-28T10:00:00Z)")
+            col.add(
+                _path(where, key), "missing (expected a date-time such as 2026-11-28T10:00:00Z)"
+            )
         return None
     if not isinstance(value, datetime):
         col.add(
-            f"{where}.{key}", f"expected a date-time such as 2026-11-28T10:00:00Z, got {value!r}"
+            _path(where, key),
+            f"expected a date-time such as 2026-11-28T10:00:00Z, got {show(value)}",
         )
+        return None
+    problem = moment_problem(value)
+    if problem is not None:
+        col.add(_path(where, key), problem)
         return None
     return utc(value)
 
 
 def _level_number(col: Collector, where: str, value: object, lens: Lens) -> int:
     if lens.is_choice_based:
+        # Choice-based questions have no levels; the value is kept out but still checked.
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            col.add(where, f"expected a whole number from 0, got {show(value)}")
         return DEFAULT_TARGET
     if isinstance(value, bool) or not isinstance(value, int) or lens.level(value) is None:
-        col.add(where, f"expected a level from 0 to {lens.max_level}, got {value!r}")
+        col.add(where, f"expected a level from 0 to {lens.max_level}, got {show(value)}")
         return DEFAULT_TARGET
     return value
+
+
+_E = TypeVar("_E", NAReason, Confidence)
+
+
+def _enum(col: Collector, where: str, value: object, kind: type[_E]) -> _E | None:
+    for member in kind:
+        if isinstance(value, str) and value == member.value:
+            return member
+    col.add(where, f"expected one of {' | '.join(m.value for m in kind)}, got {show(value)}")
+    return None
 
 
 def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer | None:
@@ -256,7 +346,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         return None
     question = lens.question(qid) if lens is not None else None
     if lens is not None and question is None:
-        col.add(where, f"unknown question id {qid!r} in lens {lens.id!r}")
+        col.add(where, f"unknown question id {show(qid)} in lens {lens.id!r}")
         return None
     _unknown(col, where, raw, ANSWER_KEYS)
     level: int | None = None
@@ -271,28 +361,25 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         if question.kind != "choice":
             col.add(f"{where}.choices", "this question takes a level, not choices")
         elif not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-            col.add(f"{where}.choices", f"expected an array of choice ids, got {value!r}")
+            col.add(f"{where}.choices", f"expected an array of choice ids, got {show(value)}")
         else:
             known = {c.id for c in question.choices}
             for choice in value:
                 if choice not in known:
                     col.add(
                         f"{where}.choices",
-                        f"unknown choice {choice!r} (expected any of: {', '.join(sorted(known))})",
+                        f"unknown choice {show(choice)} "
+                        f"(expected any of: {', '.join(sorted(known))})",
                     )
             order = {c.id: i for i, c in enumerate(question.choices)}
             choices = tuple(sorted(set(value) & known, key=order.__getitem__))
     na = raw.get("not_applicable", False)
     if not isinstance(na, bool):
-        col.add(f"{where}.not_applicable", f"expected true or false, got {na!r}")
+        col.add(f"{where}.not_applicable", f"expected true or false, got {show(na)}")
         na = False
     reason: NAReason | None = None
     if "reason" in raw:
-        try:
-            reason = NAReason(raw["reason"])
-        except ValueError:
-            allowed = " | ".join(r.value for r in NAReason)
-            col.add(f"{where}.reason", f"expected one of {allowed}, got {raw['reason']!r}")
+        reason = _enum(col, f"{where}.reason", raw["reason"], NAReason)
     if na and reason is None and "reason" not in raw:
         col.add(f"{where}.reason", "an N/A answer needs a reason")
     if na and ("level" in raw or "choices" in raw):
@@ -302,11 +389,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         target = _level_number(col, f"{where}.target", raw["target"], lens)
     confidence: Confidence | None = None
     if "confidence" in raw:
-        try:
-            confidence = Confidence(raw["confidence"])
-        except ValueError:
-            allowed = " | ".join(c.value for c in Confidence)
-            col.add(f"{where}.confidence", f"expected one of {allowed}, got {raw['confidence']!r}")
+        confidence = _enum(col, f"{where}.confidence", raw["confidence"], Confidence)
     notes = _str(col, raw, where, "notes")
     evidence = _str(col, raw, where, "evidence")
     answered_by = _str(col, raw, where, "answered_by")
@@ -314,7 +397,7 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
     if len(col.problems) > before:
         return None
     return Answer(
-        question_id=qid,
+        question_id=question.id if question is not None else qid,
         level=level,
         choices=choices,
         not_applicable=na,
@@ -326,6 +409,30 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
         answered_by=answered_by,
         answered_at=answered_at,
     )
+
+
+def _ownership(col: Collector, qid: str, raw: object, lens: Lens | None) -> Ownership | None:
+    where = f"plan.{qid}"
+    if not isinstance(raw, dict):
+        col.add(where, "expected a table with owner and due")
+        return None
+    if lens is not None and lens.question(qid) is None:
+        col.add(where, f"unknown question id {show(qid)} in lens {lens.id!r}")
+        return None
+    before = len(col.problems)
+    _unknown(col, where, raw, PLAN_KEYS)
+    owner = _str(col, raw, where, "owner")
+    if owner and (problem := name_problem(owner, "owner")) is not None:
+        col.add(f"{where}.owner", problem)
+    due = raw.get("due")
+    # TOML has local dates (2027-03-31); a date-time is refused rather than cut to its day.
+    if due is not None and (not isinstance(due, date) or isinstance(due, datetime)):
+        col.add(f"{where}.due", f"expected a date such as 2027-03-31, got {show(due)}")
+    if not raw:
+        col.add(where, "expected owner, due or both")
+    if len(col.problems) > before:
+        return None
+    return Ownership(owner=owner, due=due)
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -357,6 +464,8 @@ def snapshot_to_dict(snapshot: Snapshot, lens: Lens, *, with_scores: bool = True
     }
     if weights:
         workload["pillar_weights"] = weights
+    if snapshot.tags is not None:
+        workload["tags"] = list(snapshot.tags)
     doc["workload"] = workload
     if snapshot.milestone is not None:
         doc["milestone"] = {
@@ -393,7 +502,22 @@ def snapshot_to_dict(snapshot: Snapshot, lens: Lens, *, with_scores: bool = True
         doc["scores"] = table
     if answers:
         doc["answers"] = answers
+    plan = {
+        q.id: plan_to_dict(snapshot.plan[q.id]) for q in lens.questions if q.id in snapshot.plan
+    }
+    plan = {qid: entry for qid, entry in plan.items() if entry}
+    if plan:
+        doc["plan"] = plan
     return doc
+
+
+def plan_to_dict(ownership: Ownership) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if ownership.owner:
+        entry["owner"] = ownership.owner
+    if ownership.due is not None:
+        entry["due"] = ownership.due
+    return entry
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:

@@ -74,7 +74,9 @@ def test_show_json_is_in_lens_order(capsys: pytest.CaptureFixture[str]) -> None:
         "phases",
         "levels",
         "questions",
+        "edition",
     }
+    assert data["edition"] == "2023"
     assert data["questions"][0]["id"] == "MLOE-01"
     assert data["questions"][-1]["id"] == "MLSUS-16"
     assert len(data["questions"][0]["levels"]) == 5
@@ -192,3 +194,123 @@ def test_import_under_a_chosen_id_and_assess_against_it(
     assert code == 1 and "nope" in err
     code, _, err = run(capsys, "lens", "import", source, "--id", "bad id!")
     assert code == 2 and "--id" in err
+
+
+TWO_EDITIONS = """\
+id = "two-editions"
+name = "Two editions"
+version = "1"
+
+[[pillars]]
+id = "cost"
+name = "Cost"
+
+[[phases]]
+id = "model"
+name = "Model development"
+
+[[phases]]
+id = "monitor"
+name = "Monitoring"
+
+[[levels]]
+level = 0
+name = "No"
+value = 0.0
+risk = "PRACTICE"
+
+[[levels]]
+level = 1
+name = "Yes"
+value = 1.0
+risk = "NONE"
+
+[[questions]]
+id = "MLCOST-22"
+id_2025 = "MLCOST05-BP01"
+title = "Select optimal algorithms"
+pillar = "cost"
+phase = "model"
+prompt = "Do you choose algorithms for their cost too?"
+levels = ["No.", "Yes."]
+
+[[questions]]
+id = "MLCOST-23"
+id_2025 = "MLCOST06-BP04"
+title = "Enable debugging and logging"
+pillar = "cost"
+phase = "model"
+phase_2025 = "monitor"
+scope = "organisation"
+prompt = "Do you log and debug training runs?"
+levels = ["No.", "Yes."]
+evidence = ["Nothing to open.", "The log group."]
+
+[[questions]]
+id = "MLCOST-27"
+id_2025 = "MLCOST06-BP01"
+title = "Monitor usage and cost by ML activity"
+pillar = "cost"
+phase = "monitor"
+prompt = "Do you track cost by activity?"
+levels = ["No.", "Yes."]
+"""
+
+
+def cost_row(out: str) -> list[str]:
+    return next(line for line in out.splitlines() if line.startswith("Cost ")).split()[1:]
+
+
+def test_show_the_2025_edition_by_2025_ids_and_phases(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_EDITIONS)
+    code, out, _ = run(capsys, "lens", "show", str(path))
+    assert code == 0 and "MLCOST06-BP04" not in out
+    assert cost_row(out) == ["2", "1", "3"]
+    code, out, _ = run(capsys, "lens", "show", str(path), "--edition", "2025")
+    assert code == 0
+    assert cost_row(out) == ["1", "2", "3"]  # MLCOST-23 moved to Monitoring
+    listed = [line for line in out.splitlines() if line.startswith("MLCOST")]
+    assert listed == [
+        "MLCOST05-BP01  Select optimal algorithms (MLCOST-22, Model development)",
+        "MLCOST06-BP01  Monitor usage and cost by ML activity (MLCOST-27, Monitoring)",
+        "MLCOST06-BP04  Enable debugging and logging (MLCOST-23, Monitoring)",
+    ]
+    code, out, _ = run(capsys, "lens", "show", str(path), "--edition", "2025", "--json")
+    data = json.loads(out)
+    assert data["edition"] == "2025"
+    moved = next(q for q in data["questions"] if q["id"] == "MLCOST-23")
+    assert moved | {"levels": None} == {
+        "id": "MLCOST-23",
+        "title": "Enable debugging and logging",
+        "pillar": "cost",
+        "phase": "monitor",
+        "weight": 1.0,
+        "levels": None,
+        "id_2025": "MLCOST06-BP04",
+        "phase_2025": "monitor",
+        "scope": "organisation",
+        "evidence": ["Nothing to open.", "The log group."],
+        "choices": [],
+        "risk_rules": [],
+    }
+    with pytest.raises(SystemExit) as info:
+        main(["lens", "show", "--edition", "2024"])
+    assert info.value.code == 2 and "--edition" in capsys.readouterr().err
+
+
+def test_show_json_of_the_builtin_lens_has_the_2025_fields(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "lens", "show", "--json")
+    assert code == 0
+    first = json.loads(out)["questions"][0]
+    assert (first["id"], first["id_2025"], first["phase_2025"], first["scope"]) == (
+        "MLOE-01",
+        "MLOPS01-BP01",
+        "business-goal",
+        "organisation",
+    )
+    assert len(first["evidence"]) == 5

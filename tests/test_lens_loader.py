@@ -222,3 +222,130 @@ def test_content_hash_changes_with_wording_not_formatting(tmp_path: Path) -> Non
     assert load_lens(write_lens(tmp_path / "b", reformatted)).content_hash == base
     reworded = question().replace("Do you do it?", "Do you really do it?")
     assert load_lens(write_lens(tmp_path / "c", reworded)).content_hash != base
+
+
+EDITION_2025 = """\
+id_2025 = "{id_2025}"
+phase_2025 = "{phase_2025}"
+scope = "{scope}"
+evidence = {evidence}
+"""
+
+
+def question_2025(
+    id: str = "Q-1",
+    id_2025: str = "MLOPS01-BP01",
+    *,
+    phase_2025: str = "ship",
+    scope: str = "organisation",
+    evidence: str = '["Nothing to open.", "A signed record."]',
+) -> str:
+    extra = EDITION_2025.format(
+        id_2025=id_2025, phase_2025=phase_2025, scope=scope, evidence=evidence
+    )
+    return question(id).replace("[[questions]]\n", "[[questions]]\n" + extra)
+
+
+HEADER_2025 = HEADER.replace(
+    "[[levels]]\nlevel = 0", '[[phases]]\nid = "ship"\nname = "Ship"\n\n[[levels]]\nlevel = 0'
+)
+
+
+def test_2025_keys_load_and_either_id_finds_the_question(tmp_path: Path) -> None:
+    lens = load_lens(write_lens(tmp_path, question_2025(), question("Q-2"), header=HEADER_2025))
+    first, second = lens.questions
+    assert (first.id_2025, first.phase, first.phase_2025) == ("MLOPS01-BP01", "build", "ship")
+    assert (first.scope, first.evidence) == (
+        "organisation",
+        ("Nothing to open.", "A signed record."),
+    )
+    # The new keys are optional: without them a question is scoped to the workload.
+    assert (second.id_2025, second.phase_2025, second.scope, second.evidence) == (
+        "",
+        "build",
+        "workload",
+        (),
+    )
+    for key in ("Q-1", "q-1", "MLOPS01-BP01", "mlops01-bp01"):
+        assert lens.question(key) is first
+        assert lens.canonical_id(key) == "Q-1"
+    assert lens.question("MLOPS01-BP02") is None
+
+
+def test_bad_2025_keys_are_located(tmp_path: Path) -> None:
+    broken = question_2025(
+        id_2025="OPS-1",
+        phase_2025="later",
+        scope="team",
+        evidence='["Only one."]',
+    )
+    messages = problems_of(write_lens(tmp_path, broken, header=HEADER_2025))
+    where = "questions.toml: questions.Q-1"
+    assert any(f"{where}.id_2025: expected a 2025 best-practice id" in m for m in messages)
+    assert any(f"{where}.phase_2025: unknown phase 'later'" in m for m in messages)
+    assert any(f"{where}.scope: expected one of workload, organisation" in m for m in messages)
+    assert any(f"{where}.evidence: expected 2 evidence texts" in m for m in messages)
+
+
+def test_a_2025_id_may_not_name_another_question(tmp_path: Path) -> None:
+    same_2025 = question_2025("Q-2", "MLOPS01-BP01")
+    messages = problems_of(write_lens(tmp_path, question_2025(), same_2025, header=HEADER_2025))
+    assert any(
+        "questions.Q-2.id_2025: 'MLOPS01-BP01' is already an id of question 'Q-1'" in m
+        for m in messages
+    )
+    # A 2025 id that is another question's 2023 id would make that id ambiguous.
+    messages = problems_of(
+        write_lens(
+            tmp_path / "b",
+            question_2025("MLOPS01-BP02", "MLOPS01-BP01"),
+            question_2025("Q-2", "MLOPS01-BP02"),
+            header=HEADER_2025,
+        )
+    )
+    assert any(
+        "questions.Q-2.id_2025: 'MLOPS01-BP02' is already an id of question 'MLOPS01-BP02'" in m
+        for m in messages
+    )
+
+
+def test_level_risk_practice_is_the_questions_aws_risk(tmp_path: Path) -> None:
+    from mllens_tui.assessment import Answer, Profile
+    from mllens_tui.scoring import score
+
+    header = HEADER.replace('risk = "HIGH"', 'risk = "PRACTICE"')
+    rated = question("Q-2").replace("weight = 2", 'aws_risk = "MEDIUM"\nweight = 2')
+    lens = load_lens(write_lens(tmp_path, question(), rated, header=header))
+    answers = {qid: Answer(qid, level=0) for qid in ("Q-1", "Q-2")}
+    risks = {qid: qs.risk for qid, qs in score(lens, answers, Profile()).questions.items()}
+    assert risks == {"Q-1": "HIGH", "Q-2": "MEDIUM"}  # HIGH when the question has no rating
+    messages = problems_of(
+        write_lens(
+            tmp_path / "b", question(), header=HEADER.replace('risk = "HIGH"', 'risk = "SOMETIMES"')
+        )
+    )
+    assert any(
+        "levels[0].risk: expected one of HIGH, MEDIUM, NONE, PRACTICE" in m for m in messages
+    )
+
+
+def test_2025_keys_change_the_content_hash_only_when_given(tmp_path: Path) -> None:
+    plain = load_lens(write_lens(tmp_path / "a", question(), header=HEADER_2025))
+    scoped = question().replace("[[questions]]\n", '[[questions]]\nscope = "workload"\n')
+    assert load_lens(write_lens(tmp_path / "b", scoped, header=HEADER_2025)).content_hash == (
+        plain.content_hash
+    )
+    given = load_lens(write_lens(tmp_path / "c", question_2025(), header=HEADER_2025))
+    assert given.content_hash != plain.content_hash
+
+
+def test_2025_keys_round_trip_through_the_writer(tmp_path: Path) -> None:
+    from mllens_tui.lens.writer import lens_to_toml
+
+    lens = load_lens(write_lens(tmp_path, question_2025(), question("Q-2"), header=HEADER_2025))
+    written = tmp_path / "written.toml"
+    written.write_text(lens_to_toml(lens))
+    again = load_lens(written)
+    assert again == lens and again.content_hash == lens.content_hash
+    assert 'scope = "organisation"' in written.read_text()
+    assert 'scope = "workload"' not in written.read_text()

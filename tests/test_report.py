@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -109,7 +110,7 @@ def test_markdown_top_ten_gaps_with_guidance_and_links(lens: Lens, now: Scores) 
     for item in now.plan[:10]:
         question = lens.question(item.question_id)
         assert question is not None
-        assert f"**{question.id} {question.title}**" in gaps
+        assert f"**{question.ids} {question.title}**" in gaps
         assert f"Next step: {question.guidance_from(item.level)}" in gaps
         assert f"<{question.url}>" in gaps
     first = now.plan[0]
@@ -171,3 +172,52 @@ def test_text_report_of_an_empty_assessment_says_no_data_yet(lens: Lens) -> None
     assert "Pillar scores: no data yet" in text
     assert "Pillar x phase: no data yet" in text
     assert "┤" not in text
+
+
+def test_markdown_lists_each_answer_with_both_ids_its_evidence_and_notes(lens: Lens) -> None:
+    from mllens_tui.assessment import NAReason
+
+    given = {
+        "MLOE-01": Answer(
+            "MLOE-01",
+            level=2,
+            evidence="https://wiki/skills-matrix",
+            notes="Matrix kept by Ana.\nNext refresh in June.",
+        ),
+        "MLOE-02": Answer("MLOE-02", not_applicable=True, reason=NAReason("out_of_scope")),
+        "MLSEC-01": Answer("MLSEC-01", level=0),
+    }
+    md = report_markdown(lens, "fraud-detector", score(lens, given), [], answers=given)
+    answered = section(md, "Answers")
+    assert (
+        "- **MLOE-01 · MLOPS01-BP01 Develop the right skills with accountability and "
+        "empowerment**: level 2 (Repeatable)\n"
+        "  - Evidence: https://wiki/skills-matrix\n"
+        "  - Notes: Matrix kept by Ana.\\\n"
+        "    Next refresh in June.\n"
+    ) in answered
+    assert "**MLOE-02 · MLOPS01-BP02 " in answered and ": N/A (" in answered
+    assert "**MLSEC-01 · MLSEC01-BP01 " in answered and "Evidence: none given" in answered
+    assert answered.count("\n- **") + answered.startswith("- **") == 3  # unanswered: left out
+    gaps = section(md, "Top 10 gaps")
+    assert "**MLSEC-01 · MLSEC01-BP01 " in gaps
+    # Without answers (the JSON and text reports' callers), no such section.
+    assert "## Answers" not in report_markdown(lens, "f", score(lens, given), [])
+
+
+def test_markdown_gaps_of_a_choice_question_list_the_plans_that_lower_its_risk() -> None:
+    from mllens_tui.lens.aws_json import load_aws_lens
+
+    lens = load_aws_lens(Path(__file__).parent / "fixtures/lenses/batch-inference-lens.json")
+    given = {"OPS_1": Answer("OPS_1", choices=("OPS_1_1",))}
+    ops = lens.question("OPS_1")
+    assert ops is not None
+    _, two, three, _ = ops.choices
+    md = report_markdown(lens, "nightly", score(lens, given), [], answers=given)
+    gaps = section(md, "Top 10 gaps")
+    assert (
+        "   To lower the risk:  \n"
+        f"   - {two.title}: {two.improvement_plan} <{two.improvement_url}>  \n"
+        f"   - {three.title}: {three.improvement_plan} <{three.improvement_url}>\n"
+    ) in gaps
+    assert ops.choices[0].improvement_plan not in gaps  # chosen already

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.assessment import Answer, Confidence, NAReason, Ownership, Profile
 from mllens_tui.files import write_atomic
+from mllens_tui.inputs import name_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.lens.registry import builtin_lens, find_lens
 from mllens_tui.problems import InputError
@@ -27,6 +28,8 @@ from mllens_tui.snapshot import (
 LENS = builtin_lens()
 QIDS = [q.id for q in LENS.questions]
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"), max_size=40)
+# Names as the store takes them: no control characters, no surrounding spaces.
+NAMES = TEXT.filter(lambda name: name_problem(name, "workload") is None)
 MOMENTS = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
@@ -55,14 +58,12 @@ def answers(draw: st.DrawFn, qid: str) -> Answer:
 @st.composite
 def snapshots(draw: st.DrawFn) -> Snapshot:
     qids = draw(st.lists(st.sampled_from(QIDS), unique=True, max_size=30))
-    milestone = draw(
-        st.one_of(st.none(), st.builds(MilestoneInfo, TEXT.filter(str.strip), MOMENTS))
-    )
+    milestone = draw(st.one_of(st.none(), st.builds(MilestoneInfo, NAMES, MOMENTS)))
     return Snapshot(
         lens_id=LENS.id,
         lens_version=LENS.version,
         content_hash=LENS.content_hash,
-        workload_name=draw(TEXT.filter(str.strip)),
+        workload_name=draw(NAMES),
         description=draw(TEXT),
         profile=Profile(
             default_target=draw(st.integers(0, 4)),
@@ -72,6 +73,20 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
         ),
         answers={q: draw(answers(q)) for q in qids},
         milestone=milestone,
+        plan=draw(
+            st.dictionaries(
+                st.sampled_from(QIDS),
+                st.builds(
+                    Ownership,
+                    st.one_of(st.just(""), NAMES),
+                    st.one_of(st.none(), st.dates()),
+                ).filter(lambda o: not o.empty),
+                max_size=5,
+            )
+        ),
+        tags=draw(
+            st.one_of(st.none(), st.lists(NAMES, unique_by=str.casefold, max_size=4).map(tuple))
+        ),
     )
 
 

@@ -15,11 +15,18 @@ def make_app(
     workload: str | None = None,
     question: str | None = None,
     ask_name: bool = False,
+    present: bool = False,
 ) -> MLLensApp:
     """Build the app; nothing touches the database until the app is running. With
-    ``ask_name`` it asks who is answering first (each browser of ``mllens serve``)."""
+    ``ask_name`` it asks who is answering first (each browser of ``mllens serve``); with
+    ``present``, the workload opens in presentation mode."""
     from mllens_tui.app.app import MLLensApp
 
     return MLLensApp(
-        db_url=db_url, lens=lens, workload=workload, question=question, ask_name=ask_name
+        db_url=db_url,
+        lens=lens,
+        workload=workload,
+        question=question,
+        ask_name=ask_name,
+        present=present,
     )

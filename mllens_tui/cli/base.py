@@ -23,6 +23,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_STORAGE = 3
+EXIT_POLICY = 4  # `mllens check`: the review does not meet its policy
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[[argparse.Namespace], int]

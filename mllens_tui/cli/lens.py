@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mllens_tui.cli.base import EXIT_OK, EXIT_USAGE, CliError, _lens, _out, _print_json
 
 if TYPE_CHECKING:
-    from mllens_tui.lens.model import Lens
+    from mllens_tui.lens.model import Lens, Question
 
 
 def _read_lens_file(path: Path) -> Lens:
@@ -27,6 +27,10 @@ def _read_lens_file(path: Path) -> Lens:
 
 
 def cmd_lens_validate(args: argparse.Namespace) -> int:
+    if getattr(args, "format", None) == "aws":
+        from mllens_tui.cli.aws import cmd_lens_validate_aws
+
+        return cmd_lens_validate_aws(args)
     from mllens_tui.lens.registry import resolve_lens
 
     path = Path(args.path) if args.path else None
@@ -52,7 +56,7 @@ def lens_summary(lens: Lens) -> dict[str, Any]:
         "pillars": [{"id": p.id, "name": p.name} for p in lens.pillars],
         "phases": [{"id": p.id, "name": p.name} for p in lens.phases],
         "levels": [
-            {"level": lv.level, "name": lv.name, "value": lv.value, "risk": lv.risk.value}
+            {"level": lv.level, "name": lv.name, "value": lv.value, "risk": str(lv.risk)}
             for lv in lens.levels
         ],
         "questions": [
@@ -63,6 +67,24 @@ def lens_summary(lens: Lens) -> dict[str, Any]:
                 "phase": q.phase,
                 "weight": q.weight,
                 "levels": list(q.levels),
+                "id_2025": q.id_2025,
+                "phase_2025": q.phase_2025,
+                "scope": q.scope,
+                "evidence": list(q.evidence),
+                "choices": [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "description": c.description,
+                        "helpful_url": c.helpful_url,
+                        "improvement_plan": c.improvement_plan,
+                        "improvement_url": c.improvement_url,
+                    }
+                    for c in q.choices
+                ],
+                "risk_rules": [
+                    {"condition": r.condition, "risk": r.risk.value} for r in q.risk_rules
+                ],
             }
             for q in lens.questions
         ],
@@ -104,10 +126,38 @@ def lens_table(lens: Lens) -> str:
     return "\n".join(lines)
 
 
+def lens_as_2025(lens: Lens) -> Lens:
+    """The lens as the 2025 edition arranges it: each question in its 2025 phase, in 2025 id
+    order within each pillar (a question without a 2025 id keeps its place and phase)."""
+    from dataclasses import replace
+
+    phase_order = {p.id: i for i, p in enumerate(lens.phases)}
+    pillar_order = {p.id: i for i, p in enumerate(lens.pillars)}
+
+    def place(q: Question) -> tuple[int, int, str]:
+        return pillar_order[q.pillar], phase_order.get(q.phase_2025 or "", -1), q.id_2025 or q.id
+
+    questions = sorted(lens.questions, key=place)
+    return replace(lens, questions=tuple(replace(q, phase=q.phase_2025) for q in questions))
+
+
+def lens_2025_list(lens: Lens) -> str:
+    """One line per question of a lens from :func:`lens_as_2025`: 2025 id, title, 2023 id."""
+    width = max(len(q.id_2025 or q.id) for q in lens.questions)
+    lines = []
+    for q in lens.questions:
+        phase = lens.phase(q.phase) if q.phase else None
+        where = f", {phase.name}" if phase else ""
+        lines.append(f"{q.id_2025 or q.id:<{width}}  {q.title} ({q.id}{where})")
+    return "\n".join(lines)
+
+
 def cmd_lens_show(args: argparse.Namespace) -> int:
     lens = _lens(args, args.path)
+    if args.edition == "2025":
+        lens = lens_as_2025(lens)
     if args.json:
-        _print_json(lens_summary(lens))
+        _print_json(lens_summary(lens) | {"edition": args.edition})
         return EXIT_OK
     _out(f"{lens.name}  ({lens.id} {lens.version})")
     _out(f"content hash: {lens.content_hash}")
@@ -115,9 +165,10 @@ def cmd_lens_show(args: argparse.Namespace) -> int:
     _out(lens_table(lens))
     if lens.levels:
         _out()
-        _out(
-            "Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk.value})" for lv in lens.levels)
-        )
+        _out("Levels: " + ", ".join(f"{lv.level} {lv.name} ({lv.risk})" for lv in lens.levels))
+    if args.edition == "2025":
+        _out()
+        _out(lens_2025_list(lens))
     return EXIT_OK
 
 

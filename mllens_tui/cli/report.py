@@ -47,6 +47,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         history_points=points,
         previous_scores=previous,
         milestone=args.milestone,
+        answers=snapshot.answers,
+        owners=snapshot.plan,
     )
     label = previous_name or "the previous milestone"
     if args.format == "json":

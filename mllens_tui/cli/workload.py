@@ -1,4 +1,5 @@
-"""``mllens workload list | create | rename | delete``, ``mllens answer`` and ``mllens demo``.
+"""``mllens workload list | create | tag | untag | rename | delete | trash | restore``,
+``mllens answer`` and ``mllens demo``.
 
 The store (and with it SQLAlchemy) is imported only when a command runs.
 """
@@ -14,6 +15,7 @@ from mllens_tui.cli.base import (
     EXIT_INVALID,
     EXIT_OK,
     CliError,
+    _err,
     _lens_for,
     _out,
     _pct,
@@ -56,6 +58,7 @@ def cmd_workload_list(args: argparse.Namespace) -> int:
                     "not_applicable": r.not_applicable_count,
                     "questions": totals[r.lens_id],
                     "milestones": r.milestone_count,
+                    "tags": list(r.tags),
                     "created_at": r.created_at.isoformat(),
                     "updated_at": r.updated_at.isoformat(),
                 }
@@ -116,6 +119,20 @@ def cmd_workload_create(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_workload_tag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        record = store.tag_workload(args.name, args.tags)
+    _out(f"{record.name}: tags {', '.join(record.tags)}")
+    return EXIT_OK
+
+
+def cmd_workload_untag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        record = store.untag_workload(args.name, args.tags)
+    _out(f"{record.name}: tags {', '.join(record.tags) or '(none)'}")
+    return EXIT_OK
+
+
 def cmd_workload_rename(args: argparse.Namespace) -> int:
     with _store(args) as store:
         record = store.rename_workload(args.old, args.new)
@@ -124,6 +141,8 @@ def cmd_workload_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_workload_delete(args: argparse.Namespace) -> int:
+    from mllens_tui.store.workloads import TRASH_DAYS
+
     with _store(args) as store:
         record = store.get_workload(args.name)
         if not args.yes:
@@ -135,13 +154,80 @@ def cmd_workload_delete(args: argparse.Namespace) -> int:
             answered = record.answered_count + record.not_applicable_count
             reply = input(
                 f"Delete workload {record.name!r} with its {answered} answers, their history "
-                f"and {record.milestone_count} milestones? This cannot be undone. [y/N] "
+                f"and {record.milestone_count} milestones? It stays in the trash for "
+                f"{TRASH_DAYS} days. [y/N] "
             )
             if reply.strip().lower() not in ("y", "yes"):
                 _out("Nothing deleted.")
                 return EXIT_INVALID
         store.delete_workload(record.name)
-    _out(f"Deleted workload {record.name!r}")
+    _out(
+        f"Moved workload {record.name!r} to the trash; restore it within {TRASH_DAYS} days "
+        f"with: {restore_command(record.name)}"
+    )
+    return EXIT_OK
+
+
+def restore_command(name: str) -> str:
+    """The command that brings a trashed workload back, quoted for a shell."""
+    return f"mllens workload restore {shlex.quote(name)}"
+
+
+def cmd_workload_trash(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if args.empty:
+            purged = store.empty_trash()
+            noun = "workload" if purged == 1 else "workloads"
+            _out(f"Emptied the trash: deleted {purged} {noun} for good.")
+            return EXIT_OK
+        trashed = store.trash()
+    if args.json:
+        _json(
+            [
+                {
+                    "name": t.name,
+                    "deleted_at": t.deleted_at.isoformat(),
+                    "purge_at": t.purge_at.isoformat(),
+                    "days_left": t.days_left,
+                    "answered": t.answered_count,
+                    "not_applicable": t.not_applicable_count,
+                    "milestones": t.milestone_count,
+                }
+                for t in trashed
+            ]
+        )
+        return EXIT_OK
+    if not trashed:
+        _out("The trash is empty.")
+        return EXIT_OK
+    width = max(len("Workload"), *(len(t.name) for t in trashed))
+    _out(
+        f"{'Workload':<{width}}  {'Deleted (UTC)':<19}  {'Days left':>9}  {'Answered':>8}  "
+        "Milestones"
+    )
+    for t in trashed:
+        _out(
+            f"{t.name:<{width}}  {_when(t.deleted_at):<19}  {t.days_left:>9}  "
+            f"{t.answered_count + t.not_applicable_count:>8}  {t.milestone_count}"
+        )
+    _out("Restore one with: mllens workload restore NAME [--as NEW_NAME]")
+    return EXIT_OK
+
+
+def cmd_workload_restore(args: argparse.Namespace) -> int:
+    from mllens_tui.store.errors import AlreadyExists
+
+    with _store(args) as store:
+        try:
+            record = store.restore_workload(args.name, as_name=args.as_name)
+        except AlreadyExists as exc:
+            raise CliError(f"{exc.message}: {restore_command(args.name)} --as NEW_NAME") from exc
+    renamed = f" as {record.name!r}" if record.name != args.name else ""
+    _out(
+        f"Restored workload {args.name!r}{renamed} with "
+        f"{record.answered_count + record.not_applicable_count} answers and "
+        f"{record.milestone_count} milestones"
+    )
     return EXIT_OK
 
 
@@ -187,7 +273,14 @@ def build_answer(
                 f"unknown choice {unknown[0]!r} for question {question.id!r} "
                 f"(expected any of: {', '.join(known_ids)})"
             )
-        choices = tuple(c for c in known_ids if c in wanted)
+        from mllens_tui.aws_review import exclusive_choices
+
+        choices, cleared = exclusive_choices(question, wanted)
+        if cleared:
+            _err(
+                f"note: 'None of these' excludes the other choices of {question.id!r}; "
+                f"kept the last chosen: {', '.join(choices)}"
+            )
     target = base.target
     if args.target is not None:
         if question.kind == "choice":
@@ -218,8 +311,15 @@ def cmd_answer(args: argparse.Namespace) -> int:
         record = store.get_workload(args.workload)
         lens = _lens_for(args, record.lens_id, record.name)
         question = _question(lens, args.question)
-        current = store.answers(record.name).get(question.id)
-        stored = store.set_answer(record.name, build_answer(lens, question, args, current))
+        state = store.answer_state(record.name, question.id)
+        saved = store.save_answer(
+            record.name,
+            build_answer(lens, question, args, state.answer),
+            expect_revision=args.expect_revision,
+            clear_empty=False,
+        )
+        assert saved.answer is not None
+        stored = saved.answer
         snapshot = store.snapshot(record.name)
     if stored.not_applicable:
         what = f"N/A ({stored.reason.label if stored.reason else 'no reason'})"
@@ -230,7 +330,10 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if stored.target is not None:
         what += f", target {stored.target}"
     overall = score(lens, snapshot.answers, snapshot.profile).overall.score
-    _out(f"{record.name}: {question.id} = {what}; overall now {_pct(overall)}")
+    _out(
+        f"{record.name}: {question.id} = {what}; overall now {_pct(overall)} "
+        f"(revision {saved.revision})"
+    )
     return EXIT_OK
 
 

@@ -21,20 +21,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from mllens_tui.inputs import show
+from mllens_tui.lens.limits import (
+    MAX_CHOICES_PER_QUESTION,
+    MAX_FILE_BYTES,
+    MAX_ID_LENGTH,
+    MAX_PILLARS,
+    MAX_QUESTIONS_PER_PILLAR,
+    MAX_RULES_PER_QUESTION,
+    READ_CEILING,
+)
 from mllens_tui.lens.loader import ID_PATTERN, content_hash
 from mllens_tui.lens.model import Choice, Lens, Pillar, Question, Risk, RiskRule
 from mllens_tui.lens.rules import RuleSyntaxError, parse_rule
 from mllens_tui.problems import Collector, InputError, Problem
-
-# Limits of the AWS lens format specification.
-MAX_FILE_BYTES = 500 * 1024
-MAX_PILLARS = 10
-MAX_QUESTIONS_PER_PILLAR = 20
-MAX_CHOICES_PER_QUESTION = 15
-MAX_RULES_PER_QUESTION = 3
-MAX_ID_LENGTH = 128
-# A file far beyond the limit is refused before it is read at all.
-_READ_CEILING = 20 * MAX_FILE_BYTES
 
 LENS_KEYS = {"schemaVersion", "name", "description", "pillars"}
 PILLAR_KEYS = {"id", "name", "questions"}
@@ -93,7 +93,7 @@ def _read_document(path: Path) -> tuple[object, list[Problem]]:
 
     try:
         size = path.stat().st_size
-        if size > _READ_CEILING:
+        if size > READ_CEILING:
             raise refuse("", f"{size} bytes: the AWS lens format allows at most 500 KB")
         data = path.read_bytes()
     except OSError as exc:
@@ -114,6 +114,9 @@ def _read_document(path: Path) -> tuple[object, list[Problem]]:
         ) from exc
     except RecursionError as exc:
         raise refuse("", "not a lens: arrays or objects nested too deeply to read") from exc
+    except ValueError as exc:
+        # Python refuses integers of more than 4300 digits (int_max_str_digits).
+        raise refuse("", f"not valid JSON: {exc}") from exc
     return document, problems
 
 
@@ -125,13 +128,15 @@ def _show(value: object) -> str:
     """A value as the JSON file spells it (``NaN``, ``null``, ``true``), cut short."""
     try:
         text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (TypeError, ValueError, RecursionError):
+        return show(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 class _Reader:
@@ -200,7 +205,9 @@ class _Reader:
             return ""
         name = value.strip()
         if not lens_id_from_name(name):
-            self.errors.add("name", f"needs a letter or digit to make the lens id, got {name!r}")
+            self.errors.add(
+                "name", f"needs a letter or digit to make the lens id, got {show(name)}"
+            )
         return name
 
     def _version(self, raw: dict[str, Any]) -> str:
@@ -331,7 +338,7 @@ class _Reader:
         try:
             rule = parse_rule(text)
         except RuleSyntaxError as exc:
-            self.errors.add(cwhere, f"cannot parse {text!r}: {exc}")
+            self.errors.add(cwhere, f"cannot parse {show(text)}: {exc}")
             return None
         if choice_ids is None:
             return text
@@ -406,7 +413,7 @@ class _Reader:
             return ""
         parsed = urlparse(text)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            self.warnings.add(_join(where, key), f"not an http(s) URL, left out: {text!r}")
+            self.warnings.add(_join(where, key), f"not an http(s) URL, left out: {show(text)}")
             return ""
         return text
 

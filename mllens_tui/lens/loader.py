@@ -9,19 +9,40 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
 
-from mllens_tui.lens.model import Choice, Lens, Level, Phase, Pillar, Question, Risk, RiskRule
+from mllens_tui.inputs import read_toml, show, weight_problem
+from mllens_tui.lens.limits import (
+    MAX_CHOICES_PER_QUESTION,
+    MAX_FILE_BYTES,
+    MAX_ID_LENGTH,
+    MAX_PILLARS,
+    MAX_RULES_WITH_DEFAULT,
+)
+from mllens_tui.lens.model import (
+    PRACTICE_RISK,
+    Choice,
+    Lens,
+    Level,
+    Phase,
+    Pillar,
+    Question,
+    Risk,
+    RiskRule,
+    Scope,
+)
 from mllens_tui.problems import Collector, InputError, Problem
 
 HEADER_FILE = "lens.toml"
 # \Z, not $: "$" also matches before a final newline, which would let "id\n" through.
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
+ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{MAX_ID_LENGTH - 1}}}\Z")
+ID_2025_PATTERN = re.compile(r"^ML[A-Z]+\d\d-BP\d\d\Z")
 RISKS = {r.value for r in Risk}
+LEVEL_RISKS = RISKS | {PRACTICE_RISK}
+SCOPES: tuple[Scope, ...] = ("workload", "organisation")
 AWS_RISKS = {"HIGH", "MEDIUM", "LOW"}
 
 LENS_KEYS = {"id", "name", "version", "description", "source_url", "pillars", "phases", "levels"}
@@ -29,9 +50,12 @@ PILLAR_KEYS = {"id", "name", "short", "description"}
 LEVEL_KEYS = {"level", "name", "description", "value", "risk"}
 QUESTION_KEYS = {
     "id",
+    "id_2025",
     "title",
     "pillar",
     "phase",
+    "phase_2025",
+    "scope",
     "aws_risk",
     "weight",
     "url",
@@ -39,6 +63,7 @@ QUESTION_KEYS = {
     "why",
     "criteria",
     "levels",
+    "evidence",
     "guidance",
     "choices",
     "risk_rules",
@@ -72,12 +97,18 @@ def load_lens(path: Path | str) -> Lens:
     problems: list[Problem] = []
     for file in files:
         try:
-            with file.open("rb") as handle:
-                documents.append((file, tomllib.load(handle)))
-        except tomllib.TOMLDecodeError as exc:
-            problems.append(Problem(str(file), "", f"not valid TOML: {exc}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(file), "", f"cannot be read: {exc}"))
+            size = file.stat().st_size
+        except OSError as exc:
+            problems.append(Problem(str(file), "", f"cannot be read: {exc.strerror or exc}"))
+            continue
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(str(file), "", f"{size} bytes: a lens file has at most 500 KB"))
+            continue
+        document = read_toml(file)
+        if isinstance(document, Problem):
+            problems.append(document)
+        else:
+            documents.append((file, document))
     if problems:
         raise InputError(problems, what="lens")
     return build_lens(documents)
@@ -101,7 +132,7 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
     _unknown_keys(head, "", header, LENS_KEYS | {"questions"})
     lens_id = _text(head, header, "id", "")
     if lens_id and not ID_PATTERN.match(lens_id):
-        head.add("id", f"expected letters, digits, '-', '_' or '.', got {lens_id!r}")
+        head.add("id", f"expected letters, digits, '-', '_' or '.', got {show(lens_id)}")
     name = _text(head, header, "name", "")
     version = _text(head, header, "version", "")
     description = _text(head, header, "description", "", required=False)
@@ -112,7 +143,9 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
 
     collectors = [head]
     questions: list[Question] = []
-    seen: dict[str, str] = {}
+    # Every id of every question (2023 and 2025, upper-cased, as Lens.question finds them)
+    # -> the question id and file that has it, so that no id can mean two questions.
+    seen: dict[str, tuple[str, str]] = {}
     raw_count = 0
     pillar_ids = {p.id for p in pillars}
     phase_ids = {p.id for p in phases}
@@ -134,10 +167,7 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
             qid = raw.get("id")
             if isinstance(qid, str) and qid:
                 where = f"questions.{qid}"
-                if qid in seen:
-                    col.add(f"{where}.id", f"duplicate question id {qid!r} (first in {seen[qid]})")
-                else:
-                    seen[qid] = str(file)
+                _check_unique_ids(col, where, raw, qid, str(file), seen)
             question = _question(col, where, raw, pillar_ids, phase_ids, levels)
             if question is not None:
                 questions.append(question)
@@ -162,9 +192,45 @@ def build_lens(documents: list[tuple[Path, dict[str, Any]]]) -> Lens:
     return _with_hash(lens)
 
 
+def _check_unique_ids(
+    col: Collector,
+    where: str,
+    raw: dict[str, Any],
+    qid: str,
+    file: str,
+    seen: dict[str, tuple[str, str]],
+) -> None:
+    keys = [("id", qid)]
+    id_2025 = raw.get("id_2025")
+    if isinstance(id_2025, str) and id_2025.strip() and id_2025.strip().upper() != qid.upper():
+        keys.append(("id_2025", id_2025.strip()))
+    for key, value in keys:
+        first = seen.get(value.upper())
+        if first is None:
+            seen[value.upper()] = (qid, file)
+        elif first[0] == qid or (key == "id" and first[0].upper() == value.upper()):
+            col.add(f"{where}.{key}", f"duplicate question id {show(value)} (first in {first[1]})")
+        else:
+            col.add(
+                f"{where}.{key}",
+                f"{show(value)} is already an id of question {first[0]!r} (in {first[1]})",
+            )
+
+
+# Question fields added with the 2025 edition, and the values that say nothing: a lens
+# that leaves them out keeps the content hash it had before they existed.
+_UNSAID = {"id_2025": "", "scope": "workload", "evidence": ()}
+
+
 def content_hash(lens: Lens) -> str:
     """sha256 over a canonical JSON form of everything the lens says (not its formatting)."""
     data = {k: v for k, v in asdict(lens).items() if k != "content_hash" and not k.startswith("_")}
+    for question in data["questions"]:
+        for key, unsaid in _UNSAID.items():
+            if question[key] == unsaid:
+                del question[key]
+        if question["phase_2025"] == question["phase"]:
+            del question["phase_2025"]
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -202,7 +268,7 @@ def _text(
             col.add(_join(where, key), "missing (expected a non-empty string)")
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        col.add(_join(where, key), f"expected a non-empty string, got {value!r}")
+        col.add(_join(where, key), f"expected a non-empty string, got {show(value)}")
         return ""
     return value.strip()
 
@@ -214,7 +280,7 @@ def _url(
     if value:
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            col.add(_join(where, key), f"expected an http(s) URL, got {value!r}")
+            col.add(_join(where, key), f"expected an http(s) URL, got {show(value)}")
             return ""
     return value
 
@@ -233,7 +299,7 @@ def _strings(
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            col.add(f"{_join(where, key)}[{i}]", f"expected a non-empty string, got {item!r}")
+            col.add(f"{_join(where, key)}[{i}]", f"expected a non-empty string, got {show(item)}")
         else:
             out.append(item.strip())
     return tuple(out)
@@ -241,7 +307,7 @@ def _strings(
 
 def _risk(col: Collector, value: object, where: str, allowed: set[str]) -> Risk | None:
     if not isinstance(value, str) or value.upper() not in allowed:
-        col.add(where, f"expected one of {', '.join(sorted(allowed))}, got {value!r}")
+        col.add(where, f"expected one of {', '.join(sorted(allowed))}, got {show(value)}")
         return None
     upper = value.upper()
     # The ML Lens rates nothing LOW; a LOW practice carries MEDIUM in our three-level scale.
@@ -259,6 +325,8 @@ def _named_items(
     if not isinstance(value, list) or not value:
         col.add(key, f"expected a non-empty array of tables [[{key}]]")
         return []
+    if key == "pillars" and len(value) > MAX_PILLARS:
+        col.add(key, f"{len(value)} pillars: a lens has at most {MAX_PILLARS}")
     items: list[_Named] = []
     seen: set[str] = set()
     for i, item in enumerate(value):
@@ -269,9 +337,11 @@ def _named_items(
         _unknown_keys(col, where, item, PILLAR_KEYS)
         item_id = _text(col, item, "id", where)
         if item_id and not ID_PATTERN.match(item_id):
-            col.add(f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {item_id!r}")
+            col.add(
+                f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {show(item_id)}"
+            )
         if item_id in seen:
-            col.add(f"{where}.id", f"duplicate id {item_id!r}")
+            col.add(f"{where}.id", f"duplicate id {show(item_id)}")
         seen.add(item_id)
         name = _text(col, item, "name", where)
         short = _text(col, item, "short", where, required=False)
@@ -299,29 +369,33 @@ def _levels(col: Collector, raw: dict[str, Any]) -> list[Level]:
         _unknown_keys(col, where, item, LEVEL_KEYS)
         number = item.get("level")
         if not isinstance(number, int) or isinstance(number, bool) or number != i:
-            col.add(f"{where}.level", f"expected {i} (levels count up from 0), got {number!r}")
+            col.add(f"{where}.level", f"expected {i} (levels count up from 0), got {show(number)}")
         score = item.get("value")
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
-            col.add(f"{where}.value", f"expected a number from 0 to 1, got {score!r}")
+            col.add(f"{where}.value", f"expected a number from 0 to 1, got {show(score)}")
             score = 0.0
         elif score < previous_value:
             col.add(f"{where}.value", "must not be lower than the value of the level below")
         previous_value = float(score)
-        risk = _risk(col, item.get("risk"), f"{where}.risk", RISKS)
+        raw_risk = item.get("risk")
+        level_risk: Risk | Literal["PRACTICE"] | None
+        if isinstance(raw_risk, str) and raw_risk.upper() == PRACTICE_RISK:
+            level_risk = PRACTICE_RISK
+        else:
+            level_risk = _risk(col, raw_risk, f"{where}.risk", LEVEL_RISKS)
         name = _text(col, item, "name", where)
         desc = _text(col, item, "description", where, required=False)
-        levels.append(Level(i, name, float(score), risk or Risk.HIGH, desc))
+        levels.append(Level(i, name, float(score), level_risk or Risk.HIGH, desc))
     return levels
 
 
 def _weight(col: Collector, raw: dict[str, Any], where: str) -> float:
     value = raw.get("weight", 1)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        col.add(f"{where}.weight", f"expected a number greater than 0, got {value!r}")
+    problem = weight_problem(value)
+    if problem is not None:
+        col.add(f"{where}.weight", problem)
         return 1.0
-    if value != value or value == float("inf"):
-        col.add(f"{where}.weight", f"expected a finite number, got {value!r}")
-        return 1.0
+    assert isinstance(value, int | float)
     return float(value)
 
 
@@ -337,18 +411,34 @@ def _question(
     _unknown_keys(col, where, raw, QUESTION_KEYS)
     qid = _text(col, raw, "id", where)
     if qid and not ID_PATTERN.match(qid):
-        col.add(f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {qid!r}")
+        col.add(f"{where}.id", f"expected letters, digits, '-', '_' or '.', got {show(qid)}")
     title = _text(col, raw, "title", where)
     pillar = _text(col, raw, "pillar", where)
     if pillar and pillar not in pillar_ids:
         col.add(
             f"{where}.pillar",
-            f"unknown pillar {pillar!r} (expected one of: {', '.join(sorted(pillar_ids))})",
+            f"unknown pillar {show(pillar)} (expected one of: {', '.join(sorted(pillar_ids))})",
         )
     phase: str | None = _text(col, raw, "phase", where, required=bool(phase_ids)) or None
     if phase is not None and phase not in phase_ids:
         expected = ", ".join(sorted(phase_ids)) if phase_ids else "none: the lens has no phases"
-        col.add(f"{where}.phase", f"unknown phase {phase!r} (expected one of: {expected})")
+        col.add(f"{where}.phase", f"unknown phase {show(phase)} (expected one of: {expected})")
+    id_2025 = _text(col, raw, "id_2025", where, required=False)
+    if id_2025 and not ID_2025_PATTERN.match(id_2025):
+        col.add(
+            f"{where}.id_2025",
+            f"expected a 2025 best-practice id such as 'MLOPS01-BP01', got {show(id_2025)}",
+        )
+    phase_2025 = _text(col, raw, "phase_2025", where, required=False) or phase
+    if "phase_2025" in raw and phase_2025 and phase_2025 not in phase_ids:
+        expected = ", ".join(sorted(phase_ids)) if phase_ids else "none: the lens has no phases"
+        col.add(
+            f"{where}.phase_2025", f"unknown phase {show(phase_2025)} (expected one of: {expected})"
+        )
+    scope = raw.get("scope", "workload")
+    if scope not in SCOPES:
+        col.add(f"{where}.scope", f"expected one of {', '.join(SCOPES)}, got {show(scope)}")
+        scope = "workload"
     aws_risk = None
     if "aws_risk" in raw:
         aws_risk = _risk(col, raw["aws_risk"], f"{where}.aws_risk", AWS_RISKS)
@@ -359,12 +449,14 @@ def _question(
     criteria = _strings(col, raw, "criteria", where)
     has_choices = "choices" in raw
     level_texts: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
     guidance: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
     rules: tuple[RiskRule, ...] = ()
     if has_choices:
-        if "levels" in raw:
-            col.add(f"{where}.levels", "a question has either levels or choices, not both")
+        for key in ("levels", "evidence"):
+            if key in raw:
+                col.add(f"{where}.{key}", f"a question has either {key} or choices, not both")
         choices = _choices(col, raw, where)
         rules = _rules(col, raw, where, {c.id for c in choices})
     elif not levels:
@@ -376,6 +468,12 @@ def _question(
                 f"{where}.levels",
                 f"expected {len(levels)} level descriptions (one per lens level), "
                 f"got {len(level_texts)}",
+            )
+        evidence = _strings(col, raw, "evidence", where)
+        if "evidence" in raw and len(evidence) != len(levels):
+            col.add(
+                f"{where}.evidence",
+                f"expected {len(levels)} evidence texts (one per lens level), got {len(evidence)}",
             )
         guidance = _strings(col, raw, "guidance", where)
         if guidance and len(guidance) != len(levels) - 1:
@@ -400,6 +498,10 @@ def _question(
         aws_risk=aws_risk,
         choices=choices,
         risk_rules=rules,
+        id_2025=id_2025,
+        phase_2025=phase_2025,
+        scope=scope,
+        evidence=evidence,
     )
 
 
@@ -408,6 +510,11 @@ def _choices(col: Collector, raw: dict[str, Any], where: str) -> tuple[Choice, .
     if not isinstance(value, list) or not value:
         col.add(f"{where}.choices", "expected a non-empty array of tables")
         return ()
+    if len(value) > MAX_CHOICES_PER_QUESTION:
+        col.add(
+            f"{where}.choices",
+            f"{len(value)} choices: a question has at most {MAX_CHOICES_PER_QUESTION}",
+        )
     out: list[Choice] = []
     seen: set[str] = set()
     for i, item in enumerate(value):
@@ -417,8 +524,10 @@ def _choices(col: Collector, raw: dict[str, Any], where: str) -> tuple[Choice, .
             continue
         _unknown_keys(col, cwhere, item, CHOICE_KEYS)
         cid = _text(col, item, "id", cwhere)
+        if cid and not ID_PATTERN.match(cid):
+            col.add(f"{cwhere}.id", f"expected letters, digits, '-', '_' or '.', got {show(cid)}")
         if cid in seen:
-            col.add(f"{cwhere}.id", f"duplicate choice id {cid!r}")
+            col.add(f"{cwhere}.id", f"duplicate choice id {show(cid)}")
         seen.add(cid)
         out.append(
             Choice(
@@ -442,6 +551,11 @@ def _rules(
     if not isinstance(value, list):
         col.add(f"{where}.risk_rules", "expected an array of tables")
         return ()
+    if len(value) > MAX_RULES_WITH_DEFAULT:
+        col.add(
+            f"{where}.risk_rules",
+            f"{len(value)} risk rules: a question has at most {MAX_RULES_WITH_DEFAULT}",
+        )
     out: list[RiskRule] = []
     for i, item in enumerate(value):
         rwhere = f"{where}.risk_rules[{i}]"
@@ -458,7 +572,7 @@ def _rules(
                 col.add(f"{rwhere}.condition", str(exc))
                 continue
             for name in sorted(names - choice_ids):
-                col.add(f"{rwhere}.condition", f"unknown choice {name!r}")
+                col.add(f"{rwhere}.condition", f"unknown choice {show(name)}")
         if condition and risk is not None:
             out.append(RiskRule(condition, risk))
     return tuple(out)

@@ -17,6 +17,10 @@ class Risk(StrEnum):
 
 
 QuestionKind = Literal["level", "choice"]
+Scope = Literal["workload", "organisation"]
+
+# A lens level whose risk is the practice's own AWS rating (``aws_risk``), not a fixed one.
+PRACTICE_RISK: Literal["PRACTICE"] = "PRACTICE"
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,23 @@ class Phase:
 
 @dataclass(frozen=True)
 class Level:
-    """One maturity level of a level-based lens: its number, name, score value and risk."""
+    """One maturity level of a level-based lens: its number, name, score value and risk.
+
+    ``risk`` is a fixed risk, or ``PRACTICE``: the question's own ``aws_risk`` (HIGH when it
+    has none), so that a missing practice weighs as much as AWS rates it.
+    """
 
     level: int
     name: str
     value: float
-    risk: Risk
+    risk: Risk | Literal["PRACTICE"]
     description: str = ""
+
+    def risk_of(self, question: Question) -> Risk:
+        """The risk ``question`` carries when answered at this level."""
+        if self.risk == PRACTICE_RISK:
+            return question.aws_risk or Risk.HIGH
+        return Risk(self.risk)
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,12 @@ class RiskRule:
 
 @dataclass(frozen=True)
 class Question:
-    """One best practice, asked as one question."""
+    """One best practice, asked as one question.
+
+    ``id`` is the canonical id (the 2023 edition's for the ML Lens) under which answers are
+    stored and exported; ``id_2025`` is the same practice's id in the 2025 edition, and
+    either finds the question (see :meth:`Lens.question`).
+    """
 
     id: str
     title: str
@@ -100,6 +119,26 @@ class Question:
     # Choice-based questions (AWS custom lenses).
     choices: tuple[Choice, ...] = ()
     risk_rules: tuple[RiskRule, ...] = ()
+    id_2025: str = ""
+    phase_2025: str | None = None  # the phase in the 2025 edition; ``phase`` when not given
+    scope: Scope = "workload"
+    # Level-based questions: what shows each level, one per lens level, or none.
+    evidence: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.phase_2025 is None:
+            object.__setattr__(self, "phase_2025", self.phase)
+
+    @property
+    def ids(self) -> str:
+        """Both ids for a header, e.g. ``MLOE-01 · MLOPS01-BP01``, or the one id there is."""
+        return f"{self.id} · {self.id_2025}" if self.id_2025 else self.id
+
+    def evidence_for(self, level: int | None) -> str:
+        """What shows ``level`` for this question, or "" when the lens does not say."""
+        if level is None or not 0 <= level < len(self.evidence):
+            return ""
+        return self.evidence[level]
 
     @property
     def kind(self) -> QuestionKind:
@@ -140,8 +179,11 @@ class Lens:
     _levels_by_number: dict[int, Level] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        # Lookups that scoring does for every question, built once.
-        object.__setattr__(self, "_questions_by_id", {q.id: q for q in self.questions})
+        # Lookups that scoring does for every question, built once. Either id, in any case,
+        # finds a question; the loader refuses a lens where two questions would share a key.
+        by_id = {key.upper(): q for q in self.questions for key in (q.id, q.id_2025) if key}
+        by_id.update({q.id: q for q in self.questions})
+        object.__setattr__(self, "_questions_by_id", by_id)
         object.__setattr__(self, "_order", {q.id: i for i, q in enumerate(self.questions)})
         object.__setattr__(self, "_levels_by_number", {lv.level: lv for lv in self.levels})
 
@@ -157,7 +199,14 @@ class Lens:
         return self.levels[-1].level if self.levels else 0
 
     def question(self, question_id: str) -> Question | None:
-        return self._questions_by_id.get(question_id)
+        """The question with this id: its canonical id or its 2025 id, in any case."""
+        found = self._questions_by_id.get(question_id)
+        return found if found is not None else self._questions_by_id.get(question_id.upper())
+
+    def canonical_id(self, question_id: str) -> str | None:
+        """The id answers are stored under for ``question_id`` (either id), or None."""
+        question = self.question(question_id)
+        return question.id if question is not None else None
 
     def order_of(self, question_id: str) -> int:
         return self._order[question_id]

@@ -14,7 +14,10 @@ import re
 from collections.abc import Set
 from dataclasses import dataclass
 
+from mllens_tui.lens.limits import MAX_CONDITION_LENGTH
+
 _TOKEN = re.compile(r"\s*(?:(\|\|)|(&&)|(!)|(\()|(\))|([A-Za-z0-9_.\-]+))")
+_SPACE = re.compile(r"\s*")
 # Real conditions nest two or three deep; the limit keeps a hostile one from exhausting the
 # Python stack (RecursionError) in the parser or in ``Rule.evaluate``.
 MAX_DEPTH = 64
@@ -52,14 +55,16 @@ class Rule:
 
 
 def _tokenize(text: str) -> list[tuple[str, int]]:
+    # Every step moves on from ``pos`` without copying the rest of the text: linear time.
     tokens: list[tuple[str, int]] = []
     pos = 0
     while pos < len(text):
-        if text[pos:].strip() == "":
+        space = _SPACE.match(text, pos)
+        if space is not None and space.end() == len(text):
             break
         match = _TOKEN.match(text, pos)
         if not match:
-            start = len(text) - len(text[pos:].lstrip())
+            start = space.end() if space is not None else pos
             raise RuleSyntaxError(f"unexpected {text[start]!r} at character {start + 1}")
         start = match.start(match.lastindex or 0)
         tokens.append((match.group(match.lastindex or 0), start))
@@ -69,6 +74,10 @@ def _tokenize(text: str) -> list[tuple[str, int]]:
 
 def parse_rule(text: str) -> Rule:
     """Parse a condition string; raises :class:`RuleSyntaxError` with the position."""
+    if len(text) > MAX_CONDITION_LENGTH:
+        raise RuleSyntaxError(
+            f"{len(text)} characters: a condition has at most {MAX_CONDITION_LENGTH}"
+        )
     if text.strip() == "default":
         return Rule("default")
     tokens = _tokenize(text)

@@ -7,7 +7,7 @@ an AWS custom lens imported from JSON can be kept, read and edited as TOML conte
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -46,7 +46,10 @@ def _tables(lens: Lens) -> Iterator[tuple[str, _Table]]:
     for level in lens.levels:
         yield "levels", _table(level)
     for question in lens.questions:
-        yield "questions", _table(question, skip=_QUESTION_PARTS)
+        table = _table(question, skip=_QUESTION_PARTS)
+        if question.phase_2025 == question.phase:
+            table.pop("phase_2025", None)  # the loader reads a missing phase_2025 as the phase
+        yield "questions", table
         for choice in question.choices:
             yield "questions.choices", _table(choice)
         for rule in question.risk_rules:
@@ -54,12 +57,16 @@ def _tables(lens: Lens) -> Iterator[tuple[str, _Table]]:
 
 
 def _table(item: DataclassInstance, skip: frozenset[str] = frozenset()) -> _Table:
-    """The item's fields as TOML values; empty ones (``""``, ``()``, None) are left out."""
+    """The item's fields as TOML values; empty ones (``""``, ``()``, None) and those at their
+    default (``scope = "workload"``) are left out."""
     table: _Table = {}
     for spec in fields(item):
         if not spec.init or spec.name in skip:
             continue
-        value = _toml_value(getattr(item, spec.name))
+        value = getattr(item, spec.name)
+        if spec.default is not MISSING and value == spec.default:
+            continue
+        value = _toml_value(value)
         if value not in ("", [], None):
             table[spec.name] = value
     return table

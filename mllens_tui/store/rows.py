@@ -8,7 +8,6 @@ Shared by the parts of ``Store`` (``session``, ``workloads``, ``answers``, ``mil
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from mllens_tui.assessment import Answer, Confidence, NAReason
+from mllens_tui.inputs import name_problem, tag_problem, weight_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import utc
 from mllens_tui.store import series as history
@@ -28,7 +28,14 @@ ANSWER = table("answer")
 CHANGE = table("answer_change")
 MILESTONE = table("milestone")
 MILESTONE_ANSWER = table("milestone_answer")
+PLAN_ITEM = table("plan_item")
 WORKLOAD = table("workload")
+WORKLOAD_TAG = table("workload_tag")
+COUNTER = table("change_counter")
+LOG = table("change_log")
+WORKSHOP = table("workshop")
+BALLOT = table("ballot")
+WORKSHOP_QUESTION = table("workshop_question")
 
 # The columns an answer is stored in, in both ``answer`` and ``milestone_answer``: the
 # fields its history follows, plus who gave it and when.
@@ -110,13 +117,17 @@ def _answer_from_row(row: Row[Any]) -> Answer:
 
 
 def _check_name(name: str, what: str) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput(f"a {what} name cannot be empty")
-    if name != name.strip() or any(ord(c) < 32 for c in name):
-        raise InvalidInput(
-            f"{what} name {name!r} has leading or trailing spaces or control characters"
-        )
+    problem = name_problem(name, what)
+    if problem is not None:
+        raise InvalidInput(problem)
     return name
+
+
+def _check_tag(tag: str) -> str:
+    problem = tag_problem(tag)
+    if problem is not None:
+        raise InvalidInput(problem)
+    return tag
 
 
 def _check_weights(weights: Mapping[str, float], lens: Lens | None) -> dict[str, float]:
@@ -127,8 +138,8 @@ def _check_weights(weights: Mapping[str, float], lens: Lens | None) -> dict[str,
             raise InvalidInput(f"unknown pillar {pillar_id!r} (expected one of: {known})")
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             raise InvalidInput(f"the weight of {pillar_id!r} must be a number, got {weight!r}")
-        if not math.isfinite(weight) or weight <= 0:
-            raise InvalidInput(f"the weight of {pillar_id!r} must be greater than 0")
+        if (problem := weight_problem(weight)) is not None:
+            raise InvalidInput(f"the weight of {pillar_id!r}: {problem}")
         out[pillar_id] = float(weight)
     return out
 

@@ -1,8 +1,15 @@
-"""The improvement plan: the ranked gaps to target, with the next step for each."""
+"""The improvement plan: the ranked gaps to target, with the next step, owner and due date of
+each; sorted by priority or by due date.
+
+For a choice question the next steps are the improvement plans of the unchosen choices that
+would lower its risk (``risk_lowering_choices``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -14,10 +21,18 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
-from mllens_tui.app.text import pct, risk_label
+from mllens_tui.app.text import pct, plural, risk_label
 from mllens_tui.app.widgets.tables import FitTable
+from mllens_tui.assessment import Answer, Ownership
+from mllens_tui.lens.model import Question
+from mllens_tui.scoring import risk_lowering_choices
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+    from mllens_tui.scoring import PlanItem
 
 ALL = "all"
+SORTS = ("priority", "due")
 
 
 class PlanScreen(AppScreen):
@@ -26,17 +41,29 @@ class PlanScreen(AppScreen):
     TITLE = "Improvement plan"
     BINDINGS = [
         Binding("enter", "open", "Answer", id="plan.open", show=False),
-        Binding("P", "filter('pillar')", "Pillar filter", id="plan.filter_pillar"),
-        Binding("F", "filter('phase')", "Phase filter", id="plan.filter_phase"),
-        Binding("R", "filter('risk')", "Risk filter", id="plan.filter_risk"),
-        Binding("M", "export_markdown", "Export .md", id="plan.export"),
         Binding("escape", "back", "Back", id="plan.back"),
-        Binding("q", "app.quit", "Quit", id="plan.quit", show=False),
+        Binding(
+            "P", "filter('pillar')", "Pillar", id="plan.filter_pillar", tooltip="Pillar filter"
+        ),
+        Binding("F", "filter('phase')", "Phase", id="plan.filter_phase", tooltip="Phase filter"),
+        Binding("R", "filter('risk')", "Risk", id="plan.filter_risk", tooltip="Risk filter"),
+        Binding("o", "owner", "Owner", id="plan.owner", tooltip="Owner and due date of this item"),
+        Binding("s", "sort", "Sort", id="plan.sort", tooltip="Sort by priority or by due date"),
+        Binding(
+            "M",
+            "export_markdown",
+            "Export",
+            id="plan.export",
+            tooltip="Export the plan as shown to Markdown",
+        ),
+        Binding("x", "explain", "Explain", id="plan.explain", tooltip="How the score is computed"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.filters: dict[str, str] = {"pillar": ALL, "phase": ALL, "risk": ALL}
+        self.sort = "priority"
+        self._filters_for: str | None = None  # the workload the filters were chosen on
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,6 +81,8 @@ class PlanScreen(AppScreen):
         table.add_column("Now", key="now", width=4)
         table.add_column("Tgt", key="target", width=4)
         table.add_column("Risk", key="risk", width=6)
+        table.add_column("Owner", key="owner", width=10)
+        table.add_column("Due", key="due", width=10)
         table.fit()
         self.refresh_view()
 
@@ -79,26 +108,32 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        if not self.state_changed(repr(self.filters)):
+        if self._filters_for != workload.name:
+            # Filters chosen on one workload would hide rows of the next one without a word.
+            self.filters = dict.fromkeys(self.filters, ALL)
+            self._filters_for = workload.name
+        owners = workload.owners
+        if not self.state_changed(repr(self.filters), self.sort, repr(owners)):
             return
         self.sub_title = workload.name
         lens = workload.lens
         table = self.query_one(DataTable)
         table.clear()
-        items = [item for item in scores.plan if self._matches(item.question_id)]
-        unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
-        for rank, item in enumerate(items, start=1):
+        ranks = {item.question_id: rank for rank, item in enumerate(scores.plan, start=1)}
+        items, unanswered = self.shown()
+        for item in items:
             q = lens.question(item.question_id)
             now = str(item.level) if item.level is not None else pct(item.value)
             target = str(item.target) if item.target is not None else pct(item.target_value)
             risk = Text(risk_label(item.risk), style="bold" if item.risk == "HIGH" else "")
             table.add_row(
-                str(rank),
+                str(ranks[item.question_id]),
                 item.question_id,
-                q.title if q else "",
+                _fitted(q.title if q else ""),
                 now,
                 target,
                 risk,
+                *_owner_cells(owners.get(item.question_id)),
                 key=item.question_id,
             )
         if unanswered:
@@ -109,15 +144,29 @@ class PlanScreen(AppScreen):
                 "",
                 "",
                 "",
+                "",
+                "",
                 key="heading:unanswered",
             )
             for qid in unanswered:
                 q = lens.question(qid)
-                table.add_row("", qid, q.title if q else "", "-", "", "-", key=qid)
-        active = [f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL]
-        shown = f" · filtered by {', '.join(active)}" if active else ""
+                table.add_row(
+                    "",
+                    qid,
+                    _fitted(q.title if q else ""),
+                    "-",
+                    "",
+                    "-",
+                    *_owner_cells(owners.get(qid)),
+                    key=qid,
+                )
+        active = self.filter_text()
+        shown = f" · filtered by {active}" if active else ""
+        if self.sort == "due":
+            shown += " · by due date"
         self.query_one("#plan-summary", Static).update(
-            f"[b]{len(items)}[/b] gaps to target, [b]{len(unanswered)}[/b] unanswered{shown}"
+            f"[b]{len(items)}[/b] {plural(len(items), 'gap')} to target, "
+            f"[b]{len(unanswered)}[/b] unanswered{shown}"
             "   (P pillar · F phase · R risk · M export)"
         )
         if not items and not unanswered:
@@ -125,6 +174,29 @@ class PlanScreen(AppScreen):
                 "Nothing to improve here: every answered question meets its target."
             )
         table.focus()
+
+    def shown(self) -> tuple[list[PlanItem], list[str]]:
+        """The plan items and unanswered question ids the filters let through, in the order
+        shown (by priority, or by due date)."""
+        workload = self.workload
+        scores = self.mllens.scores()
+        assert workload is not None and scores is not None
+        items = [item for item in scores.plan if self._matches(item.question_id)]
+        unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
+        if self.sort == "due":
+            from mllens_tui.scoring import by_due
+
+            owners = workload.owners
+            order = {qid: n for n, qid in enumerate(by_due([i.question_id for i in items], owners))}
+            items.sort(key=lambda item: order[item.question_id])
+            unanswered = by_due(unanswered, owners)
+        return items, unanswered
+
+    def filter_text(self) -> str:
+        """The active filters in words ("pillar Security, risk high"), "" when none."""
+        return ", ".join(
+            f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL
+        )
 
     def _filter_label(self, kind: str, value: str) -> str:
         workload = self.workload
@@ -157,6 +229,9 @@ class PlanScreen(AppScreen):
             lines.append(f"Gap {pct(gap)} of the scale · weight {qs.weight:g}")
         if step:
             lines.append(f"Next step: {escape(step)}")
+        if q.kind == "choice" and qs.status == "answered":
+            answer = workload.answers.get(qid)
+            lines += _choice_plans(q, answer.choices or () if answer else ())
         if q.url:
             lines.append(f"[dim]{q.url}[/dim]")
         detail.update("\n".join(lines))
@@ -213,9 +288,18 @@ class PlanScreen(AppScreen):
             return
         from mllens_tui.app.app import _slug
 
+        items, unanswered = self.shown()
+        shown = ", ".join(
+            x for x in (self.filter_text(), "by due date" if self.sort == "due" else "") if x
+        )
+        owners = dict(workload.owners)
+        answers = dict(workload.answers)
+
         def chosen(path: str | None) -> None:
             if path:
-                self._write_markdown(path)
+                self._write_markdown(
+                    path, workload.lens, workload.name, items, unanswered, shown, owners, answers
+                )
 
         self.app.push_screen(
             TextPrompt("Export the plan as Markdown", value=f"{_slug(workload.name)}-plan.md"),
@@ -223,15 +307,21 @@ class PlanScreen(AppScreen):
         )
 
     @work(thread=True, group="plan-export")
-    def _write_markdown(self, path: str) -> None:
+    def _write_markdown(
+        self,
+        path: str,
+        lens: Lens,
+        name: str,
+        items: list[PlanItem],
+        unanswered: list[str],
+        shown: str,
+        owners: dict[str, Ownership],
+        answers: dict[str, Answer],
+    ) -> None:
         from mllens_tui.files import write_atomic
-        from mllens_tui.report import report_markdown
+        from mllens_tui.report import plan_markdown
 
-        workload = self.workload
-        scores = self.mllens.scores()
-        if workload is None or scores is None:
-            return
-        text = report_markdown(workload.lens, workload.name, scores, [])
+        text = plan_markdown(lens, name, items, unanswered, shown, owners, answers)
         target = Path(path).expanduser()
         try:
             write_atomic(target, text)
@@ -240,5 +330,79 @@ class PlanScreen(AppScreen):
             return
         self.app.call_from_thread(self.notify, f"Plan written to {target}")
 
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.refresh_view()
+        self.notify(f"Sorted by {'due date' if self.sort == 'due' else 'priority'}")
+
+    def action_owner(self) -> None:
+        workload = self.workload
+        table = self.query_one(DataTable)
+        if workload is None or not table.row_count:
+            return
+        if workload.read_only:
+            self.notify("A milestone is read-only.", severity="warning")
+            return
+        qid = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if qid.startswith("heading:"):
+            return
+        from mllens_tui.app.screens.plan_owner import OwnerDialog
+
+        def chosen(ownership: Ownership | None) -> None:
+            if ownership is not None:
+                self._save_owner(workload.name, qid, ownership)
+
+        current = workload.owners.get(qid, Ownership())
+        self.app.push_screen(OwnerDialog(f"Who owns {qid}, by when?", current), chosen)
+
+    @work(thread=True, group="plan-owner")
+    def _save_owner(self, name: str, qid: str, ownership: Ownership) -> None:
+        from mllens_tui.store.errors import StoreError
+
+        app = self.mllens
+        assert app.store is not None
+        try:
+            app.store.set_ownership(name, qid, ownership)
+        except StoreError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error")
+            return
+        app.call_from_thread(self._owner_saved, name, qid, ownership)
+
+    def _owner_saved(self, name: str, qid: str, ownership: Ownership) -> None:
+        workload = self.workload
+        if workload is None or workload.name != name:
+            return
+        if ownership.empty:
+            workload.owners.pop(qid, None)
+        else:
+            workload.owners[qid] = ownership
+        self.refresh_view()
+        table = self.query_one(DataTable)
+        if qid in table.rows:
+            table.move_cursor(row=table.get_row_index(qid))
+
     async def action_back(self) -> None:
         await self.app.switch_mode("dashboard")
+
+
+def _fitted(text: str) -> Text:
+    """A cell cut with an ellipsis where its column is narrower, so that a cut shows."""
+    return Text(text, no_wrap=True, overflow="ellipsis")
+
+
+def _owner_cells(ownership: Ownership | None) -> tuple[Text, str]:
+    if ownership is None:
+        return _fitted(""), ""
+    return _fitted(ownership.owner), ownership.due.isoformat() if ownership.due else ""
+
+
+def _choice_plans(question: Question, chosen: Iterable[str]) -> list[str]:
+    """The improvement plan of each unchosen choice that would lower the risk, as lines."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {escape(choice.improvement_plan)}" if choice.improvement_plan else ""
+        url = f" [dim]{escape(choice.improvement_url)}[/dim]" if choice.improvement_url else ""
+        lines.append(f" • [b]{escape(choice.title)}[/b]{plan}{url}")
+    if lines:
+        lines.insert(0, "To lower the risk:")
+    return lines

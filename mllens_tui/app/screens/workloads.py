@@ -38,6 +38,7 @@ class WorkloadsScreen(AppScreen):
         Binding("n", "new", "New", id="workloads.new", tooltip="Create a workload"),
         Binding("r", "rename", "Rename", id="workloads.rename"),
         Binding("delete,x", "delete", "Delete", id="workloads.delete"),
+        Binding("o", "portfolio", "Portfolio", id="workloads.portfolio", tooltip="Every workload"),
         Binding("q", "app.quit", "Quit", id="workloads.quit"),
     ]
 
@@ -187,6 +188,12 @@ class WorkloadsScreen(AppScreen):
         if name:
             self.mllens.open_workload(name)
 
+    def action_portfolio(self) -> None:
+        from mllens_tui.app.screens.portfolio import PortfolioScreen
+
+        if self.mllens.store is not None:
+            self.app.push_screen(PortfolioScreen())
+
     def _names(self) -> set[str]:
         tables = self.query(DataTable)
         if not tables or not tables.first().display:
@@ -270,10 +277,15 @@ class WorkloadsScreen(AppScreen):
             if yes:
                 self._delete(name)
 
+        import shlex
+
+        from mllens_tui.store.workloads import TRASH_DAYS
+
         self.app.push_screen(
             Confirm(
                 f"Delete {name}?",
-                "Its answers, history and milestones go too. Export it first to keep a copy.",
+                "It goes to the trash with its answers, history and milestones, and can be "
+                f"restored for {TRASH_DAYS} days with: mllens workload restore {shlex.quote(name)}",
                 yes="Delete",
             ),
             confirmed,
@@ -292,5 +304,5 @@ class WorkloadsScreen(AppScreen):
         current = app.current
         if current is not None and current.name == name:
             app.current = None
-        app.call_from_thread(app.notify, f"Deleted {name}")
+        app.call_from_thread(app.notify, f"Moved {name} to the trash")
         self.reload()
