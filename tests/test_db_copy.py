@@ -1,8 +1,10 @@
-"""`mllens db copy`: a SQLite database moved onto PostgreSQL and back keeps every workload,
-answer, history entry and milestone, so that every export is byte-identical."""
+"""`mllens db copy`: a SQLite database moved onto PostgreSQL and back keeps every workload
+(tags, trash), answer, history entry, milestone, plan owner, workshop, ballot and the change
+log, so that every export is byte-identical."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,8 +35,23 @@ def pg_url(postgres_server_url: str) -> Iterator[str]:
 
 
 def everything(capsys: pytest.CaptureFixture[str], url: str) -> dict[str, str]:
-    """Every export a user can take of the database at ``url``."""
-    seen: dict[str, str] = {"list": ok(capsys, "--db", url, "workload", "list")}
+    """Every export a user can take of the database at ``url``, and its change log."""
+    from mllens_tui.store.service import Store
+
+    seen: dict[str, str] = {
+        "list": ok(capsys, "--db", url, "workload", "list"),
+        "trash": ok(capsys, "--db", url, "workload", "trash", "--json"),
+        # Everything but the time it was made.
+        "portfolio": re.sub(
+            r'"generated_at": "[^"]*"', "", ok(capsys, "--db", url, "portfolio", "--format", "json")
+        ),
+        "plan": ok(capsys, "--db", url, "plan", "second", "--json"),
+        # The revealed ballots, and how many are hidden.
+        "workshop ann": ok(capsys, "--db", url, "workshop", "status", "second", "--by", "ann"),
+        "workshop json": ok(capsys, "--db", url, "workshop", "status", "second", "--json"),
+    }
+    with Store.open(url) as store:
+        seen["change log"] = repr((store.change_counter(), store.changes_since(0)))
     for workload in (DEMO, "second"):
         seen[workload] = ok(capsys, "--db", url, "export", workload)
         seen[f"{workload} history"] = ok(capsys, "--db", url, "history", workload, "--json")
@@ -59,11 +76,55 @@ def test_sqlite_to_postgresql_and_back_keeps_every_export_byte_identical(
     ok(capsys, "--db", first, "answer", "second", "MLOE-02", "--na", "out_of_scope")
     ok(capsys, "--db", first, "milestone", "create", "second", "kick-off")
     ok(capsys, "--db", first, "answer", "second", "MLOE-01", "4", "--by", "bo")
+    ok(capsys, "--db", first, "workload", "tag", "second", "Payments", "team-b")
+    ok(capsys, "--db", first, "plan", "set", "second", "MLOE-03", "--owner", "Ana")
+    ok(
+        capsys,
+        "--db",
+        first,
+        "plan",
+        "set",
+        "second",
+        "MLOE-04",
+        "--owner",
+        "Bo",
+        "--due",
+        "2031-02-03",
+    )
+    ok(capsys, "--db", first, "workload", "create", "gone")
+    ok(capsys, "--db", first, "workload", "tag", "gone", "old")
+    ok(capsys, "--db", first, "workload", "delete", "gone", "--yes")
+    ok(capsys, "--db", first, "workshop", "start", "second", "--by", "ann")
+    ok(capsys, "--db", first, "workshop", "vote", "second", "MLOE-05", "2", "--by", "ann")
+    ok(capsys, "--db", first, "workshop", "vote", "second", "MLOE-05", "4", "--by", "bo")
+    ok(
+        capsys,
+        "--db",
+        first,
+        "workshop",
+        "vote",
+        "second",
+        "MLOE-06",
+        "--na",
+        "out_of_scope",
+        "--by",
+        "bo",
+    )
+    ok(capsys, "--db", first, "workshop", "vote", "second", "MLOE-07", "3", "--by", "ann")
+    ok(capsys, "--db", first, "workshop", "reveal", "second", "MLOE-05", "MLOE-06", "--by", "ann")
+    ok(capsys, "--db", first, "workshop", "agree", "second", "MLOE-05", "3", "--by", "ann")
     before = everything(capsys, first)
     assert "kick-off" in before["second milestones"]
+    assert "gone" in before["trash"] and "payments" in before["portfolio"].lower()
+    assert "Ana" in before["plan"] and "2031-02-03" in before["plan"]
+    assert "hidden: 1" in before["workshop ann"] and "ann 2, bo 4" in before["workshop ann"]
+    assert "ballot" in before["change log"]
 
     out = ok(capsys, "db", "copy", "--from", first, "--to", pg_url)
-    assert "2 workloads" in out and "milestones" in out and "history entries" in out
+    for noun in ("3 workloads", "milestones", "history entries", "3 tags", "2 plan owners"):
+        assert noun in out, noun
+    for noun in ("1 workshops", "4 ballots", "change log entries"):
+        assert noun in out, noun
     assert everything(capsys, pg_url) == before
 
     back = f"sqlite:///{tmp_path / 'back.db'}"
@@ -74,6 +135,8 @@ def test_sqlite_to_postgresql_and_back_keeps_every_export_byte_identical(
     ok(capsys, "--db", pg_url, "workload", "create", "third")
     ok(capsys, "--db", pg_url, "answer", "third", "MLOE-01", "1")
     ok(capsys, "--db", pg_url, "milestone", "create", "third", "m")
+    ok(capsys, "--db", pg_url, "workshop", "vote", "second", "MLOE-08", "1", "--by", "cy")
+    ok(capsys, "--db", pg_url, "workload", "restore", "gone")
 
 
 def test_copy_refuses_a_target_that_holds_workloads(

@@ -13,6 +13,13 @@ NOUNS = {
     "answer_change": "history entries",
     "milestone": "milestones",
     "milestone_answer": "milestone answers",
+    "workload_tag": "tags",
+    "plan_item": "plan owners",
+    "change_counter": "change counter",
+    "change_log": "change log entries",
+    "workshop": "workshops",
+    "ballot": "ballots",
+    "workshop_question": "revealed or agreed workshop questions",
 }
 
 

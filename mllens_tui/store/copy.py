@@ -5,7 +5,8 @@ Every table of the current schema (``tables.py``, so a table a later migration a
 too) is copied row by row, parents before children, keeping every id, in one write
 transaction on the target: a copy that fails half-way leaves the target as empty as it was.
 Both databases are opened as the store opens them (created or upgraded to this version's
-schema), and the target must hold no workload. Times are copied as UTC, whatever the backend
+schema), and the target must hold no workload (its change counter and log give way to the
+source's). Times are copied as UTC, whatever the backend
 gives back. After the copy, PostgreSQL's id sequences are moved past the copied ids.
 """
 
@@ -85,6 +86,11 @@ def _copy(source: Database, target: Database) -> dict[str, int]:
                     f"{target.where} already holds {count} workload(s); copy into a new, "
                     f"empty database. Nothing was copied."
                 )
+            # No workload means nothing but rows no one can see: the change counter that
+            # migrations start at 0 and the log of workloads already purged. They give way
+            # to the source's, so live updates go on from the source's last change.
+            for table in reversed(_tables()):
+                dst.execute(table.delete())
             where = source.where
             rows: dict[str, int] = {}
             for table in _tables():

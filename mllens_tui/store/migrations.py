@@ -180,8 +180,15 @@ def _v2_plan_owners_and_trash(conn: Connection) -> None:
     # rebuild with foreign keys on would cascade-delete every answer), so a trashed workload
     # gives its name up instead: ``name`` becomes a placeholder no user name can take and the
     # name it had moves to ``deleted_name`` until it is restored.
-    conn.execute(text("ALTER TABLE workload ADD COLUMN deleted_at DATETIME"))
-    conn.execute(text("ALTER TABLE workload ADD COLUMN deleted_name VARCHAR"))
+    _add_column(conn, "workload", Column("deleted_at", DateTime(timezone=True)))
+    _add_column(conn, "workload", Column("deleted_name", String))
+
+
+def _add_column(conn: Connection, table: str, column: Column[Any]) -> None:
+    """ALTER TABLE ... ADD COLUMN with the column's type as this backend spells it (DATETIME
+    on SQLite, TIMESTAMP WITH TIME ZONE on PostgreSQL)."""
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column.name} {kind}"))
 
 
 def _v3_workload_tags(conn: Connection) -> None:
