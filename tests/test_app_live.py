@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Static
 from textual.widgets._header import HeaderTitle
@@ -18,6 +19,12 @@ from mllens_tui.assessment import Answer
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
 from mllens_tui.workshop import Ballot
+
+
+@pytest.fixture
+def db_url(backend_url: str) -> str:
+    """Every test here that takes a database runs on SQLite and on PostgreSQL."""
+    return backend_url
 
 
 def text_of(app: MLLensApp, selector: str) -> str:

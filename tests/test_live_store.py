@@ -17,6 +17,12 @@ from mllens_tui.store.errors import StaleAnswer
 from mllens_tui.store.service import Store
 
 
+@pytest.fixture
+def db_url(backend_url: str) -> str:
+    """Every test here that takes a database runs on SQLite and on PostgreSQL."""
+    return backend_url
+
+
 def test_every_write_moves_the_counter_and_says_who_changed_what(
     db_url: str, ml_lens: Lens
 ) -> None:

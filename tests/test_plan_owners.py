@@ -16,6 +16,12 @@ from mllens_tui.snapshot import dumps
 from mllens_tui.store import Store
 
 
+@pytest.fixture
+def db_url(backend_url: str) -> str:
+    """Every test here that takes a database runs on SQLite and on PostgreSQL."""
+    return backend_url
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()

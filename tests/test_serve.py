@@ -1,14 +1,14 @@
 """`mllens serve` in a real browser: headless Chromium, driven over the Chrome DevTools
 Protocol (aiohttp's websocket client, which textual-serve brings), joins with the printed URL,
-sees the workload list and the name prompt, and opens the workload's dashboard. A request
-without the join code gets 403 and starts no app.
+gives its participant's name, opens the workload and answers a question, and the answer is in
+the database under that name; on SQLite and on PostgreSQL. A request without the join code
+gets 403 and starts no app.
 
-Not yet: typing a name and an answer. Escape and Enter sent this way reach the served app,
-printable keys do not (neither as key events nor as Input.insertText), so the test keeps the
-default name and stops at the dashboard.
-
-The app draws on a canvas, so the test reads what the app sends to the page: the websocket
-frames, which Chromium reports to the protocol client.
+Keys go where a person's would: xterm.js's hidden text area has the focus (as after a click on
+the terminal), and each key is a keydown carrying its character, which Chromium follows with
+the keypress xterm.js turns into terminal input. The app draws on a canvas, so the test reads
+what the app sends to the page: the websocket frames, which Chromium reports to the protocol
+client.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from mllens_tui.assessment import Answer
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
 
@@ -58,7 +59,7 @@ def chromium() -> str:
 
 
 @pytest.fixture
-def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def served(backend_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`mllens serve --join-code` on a free loopback port; its join URL."""
     port = _free_port()
     log = (tmp_path / "serve.log").open("w+")
@@ -68,7 +69,7 @@ def served(db_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[
             "-m",
             "mllens_tui",
             "--db",
-            db_url,
+            backend_url,
             "serve",
             "--port",
             str(port),
@@ -193,17 +194,41 @@ class DevTools:
     async def enter(self) -> None:
         await self.key("Enter", "Enter", 13, "\r")
 
+    async def type(self, text: str) -> None:
+        """Letters and digits, one key each."""
+        for char in text:
+            code = f"Digit{char}" if char.isdigit() else f"Key{char.upper()}"
+            await self.key(char, code, ord(char.upper()), char)
 
-async def _drive(chromium: str, url: str, profile: Path) -> None:
+
+async def _answer_in_the_database(url: str, question: str) -> Answer:
+    from mllens_tui.store.service import Store
+
+    async def stored() -> Answer:
+        while True:
+            with Store.open(url) as store:
+                answer = store.answers("Fraud scoring").get(question)
+            if answer is not None:
+                return answer
+            await asyncio.sleep(0.1)
+
+    try:
+        return await asyncio.wait_for(stored(), STEP)
+    except TimeoutError:
+        raise AssertionError(f"{question} typed in the browser never reached {url}") from None
+
+
+async def _drive(chromium: str, url: str, profile: Path, db_url: str) -> Answer:
+    """Join, say who is answering, open the workload, give MLOE-01 level 3; what is stored."""
     import aiohttp
 
     browser = subprocess.Popen(
         [
             chromium,
-            *("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"),
-            *("--disable-component-update", "--disable-sync", "--no-first-run"),
-            *(f"--user-data-dir={profile}", "--remote-debugging-port=0"),
-            *("--window-size=1280,800", "about:blank"),
+            *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"),
+            *("--disable-background-networking", "--disable-component-update"),
+            *("--disable-sync", "--no-first-run", f"--user-data-dir={profile}"),
+            *("--remote-debugging-port=0", "--window-size=1280,800", "about:blank"),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -224,31 +249,36 @@ async def _drive(chromium: str, url: str, profile: Path) -> None:
                 await tools.send("Network.enable")
                 await tools.send("Page.enable")
                 await tools.send("Page.navigate", url=url)
-                await tools.wait_for_text("Workloads")  # the app's first frame
-                # Keys go to xterm.js's hidden text area, as a click on the terminal would do.
+                await tools.wait_for_text("Fraud scoring")  # the workload list
+                await tools.wait_for_text("Who is answering?")  # each tab asks for a name
+                # Keys go to xterm.js's hidden text area, as a click on the terminal would do;
+                # the page then tells the app it has the focus.
                 await tools.send(
                     "Runtime.evaluate",
                     expression="document.querySelector('.xterm-helper-textarea').focus()",
                 )
-                await tools.wait_for_text("Fraud scoring")  # the workload list
-                await tools.wait_for_text("Who is answering?")  # each tab asks for a name
-                mark = len(tools.screen)
-                await tools.key("Escape", "Escape", 27, "\x1b")  # keep the default name
-                await tools.wait_for_text("Fraud scoring", since=mark)  # the list, uncovered
+                await tools.type("Chidi")
+                await tools.enter()  # the name
+                await tools.wait_for_text("Chidi answering")  # the header says who
                 await tools.enter()  # open the workload
-                await tools.wait_for_text("Overall")  # its dashboard
+                await tools.wait_for_text("Pillars")  # its dashboard
+                await tools.type("a")  # the next unanswered question
+                await tools.wait_for_text("Develop the right skills")  # MLOE-01's title
+                await tools.type("3")
+                return await _answer_in_the_database(db_url, "MLOE-01")
     finally:
         browser.terminate()
         browser.wait(timeout=30)
 
 
-def test_a_browser_joins_sees_the_workloads_and_opens_one(
+def test_a_browser_joins_names_itself_and_answers_into_the_database(
     chromium: str,
-    db_url: str,
+    backend_url: str,
     served: tuple[str, subprocess.Popen[str]],
     tmp_path: Path,
 ) -> None:
-    with Store.open(db_url) as store:
+    with Store.open(backend_url) as store:
         store.create_workload("Fraud scoring", builtin_lens())
     url, _ = served
-    asyncio.run(_drive(chromium, url, tmp_path / "profile"))
+    answer = asyncio.run(_drive(chromium, url, tmp_path / "profile", backend_url))
+    assert (answer.level, answer.answered_by) == (3, "Chidi")

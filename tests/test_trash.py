@@ -4,11 +4,10 @@ everything, their name free for a new workload, purged after 30 days."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.cli import main
@@ -16,6 +15,13 @@ from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import dumps
 from mllens_tui.store import Store, rows
 from mllens_tui.store.errors import AlreadyExists, NotFound
+
+
+@pytest.fixture
+def db_url(backend_url: str) -> str:
+    """Every test here that takes a database runs on SQLite and on PostgreSQL."""
+    return backend_url
+
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -143,12 +149,13 @@ def test_trashed_workloads_are_purged_after_30_days_at_the_next_write(
         assert [t.name for t in store.trash()] == ["recent"]
         with pytest.raises(NotFound):
             store.restore_workload("old")
-    path = Path(db_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as conn:
-        names = {r[0] for r in conn.execute("SELECT coalesce(deleted_name, name) FROM workload")}
-        assert names == {"recent", "other"}
-        milestones = conn.execute("SELECT count(*) FROM milestone").fetchone()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT coalesce(deleted_name, name) FROM workload"))
+        assert {r[0] for r in found} == {"recent", "other"}
+        milestones = conn.execute(text("SELECT count(*) FROM milestone")).one()
         assert milestones == (1,)  # the recent one's
+    engine.dispose()
 
 
 def test_trash_empty_purges_everything_now(

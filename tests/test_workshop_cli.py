@@ -16,6 +16,12 @@ from mllens_tui.store.service import Store
 from mllens_tui.workshop import Ballot, discussion_order, spread
 
 
+@pytest.fixture
+def db_url(backend_url: str) -> str:
+    """Every test here that takes a database runs on SQLite and on PostgreSQL."""
+    return backend_url
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
@@ -180,7 +186,9 @@ def test_present_refuses_an_unknown_workload_or_question(
     assert code == 1 and "unknown question id 'NOPE-1'" in err
 
 
-def test_a_stale_answer_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_stale_answer_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
     ok(capsys, "workload", "create", "w")
     assert "(revision 1)" in ok(capsys, "answer", "w", "MLOE-01", "2", "--by", "ann")
     code, _, err = run(capsys, "answer", "w", "MLOE-01", "4", "--expect-revision", "0")

@@ -711,6 +711,22 @@ class MLLensApp(LiveUpdates, App[None]):
         )
         self.refresh_from_store()
 
+    def on_app_focus(self) -> None:
+        # In a browser (mllens serve) the app starts unfocused until the page is clicked, and
+        # a screen shown meanwhile (the name prompt) focuses nothing; once the page has focus,
+        # give it the widget it would have focused, or typing there goes nowhere.
+        self.call_later(self._focus_unfocused_screen)
+
+    def _focus_unfocused_screen(self) -> None:
+        screen = self.screen
+        selector = self.AUTO_FOCUS if screen.AUTO_FOCUS is None else screen.AUTO_FOCUS
+        if screen.focused is not None or not selector:
+            return
+        for widget in screen.query(selector):
+            if widget.focusable:
+                screen.set_focus(widget)
+                return
+
     async def on_unmount(self) -> None:
         # Screens have saved their drafts when they closed; commit all of it before the
         # process ends (the writer is a worker, and nothing else waits for it).

@@ -87,6 +87,8 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def accept(self, event: Input.Submitted) -> None:
+        if not self.is_current:
+            return  # a second enter typed quickly (a browser sends keys unpaced) came too late
         text = event.value.strip()
         problem = self.check(text) if callable(self.check) else (None if text else "Required")
         if problem:
@@ -95,7 +97,8 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)
 
 
 class Confirm(ModalScreen[bool]):
