@@ -268,3 +268,34 @@ async def test_an_answer_given_just_before_quitting_is_saved(db_url: str, store:
         await settle(pilot)
         await pilot.press("3", "ctrl+q")
     assert Store.open(db_url).answers("W")["MLOE-01"].level == 3
+
+
+async def test_the_name_asked_first_takes_two_quick_enters_and_the_focus_a_browser_gives(
+    db_url: str, store: Store
+) -> None:
+    """As `mllens serve` runs it: the app starts unfocused (the page is not clicked yet), the
+    name prompt comes up meanwhile, then the page gets the focus; typing goes into the prompt,
+    and an enter sent right behind the one that closed it is not a second close."""
+    from textual import events
+    from textual.widgets import Input
+
+    from mllens_tui.app.screens.dialogs import TextPrompt
+
+    store.create_workload("W", builtin_lens())
+    app = make_app(db_url=db_url, ask_name=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(events.AppBlur())
+        while not isinstance(app.screen, TextPrompt):
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert app.screen.focused is None  # shown while the page had no focus
+        app.post_message(events.AppFocus())
+        await settle(pilot)
+        assert isinstance(app.screen.focused, Input)
+        await pilot.press("ctrl+a", "ctrl+k", *"Chidi")
+        field = app.screen.query_one(Input)
+        field.post_message(Input.Submitted(field, field.value))
+        field.post_message(Input.Submitted(field, field.value))
+        await settle(pilot)
+        assert app.is_running and app.participant == "Chidi"
+        assert not isinstance(app.screen, TextPrompt)
