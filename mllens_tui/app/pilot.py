@@ -29,6 +29,15 @@ async def settle_frame(pilot: Any, rounds: int = 40) -> None:
     shows half-measured columns. Comparing whole frames catches every such case.
     """
     await settle(pilot)
+    # A blinking cursor is a timer: on a busy machine it may be off in one picture and on in
+    # the next. A steady cursor is what the picture should show.
+    from textual.widgets import Input, TextArea
+
+    for screen in pilot.app.screen_stack:
+        for field in screen.query("Input, TextArea"):
+            if isinstance(field, Input | TextArea):
+                field.cursor_blink = False
+    await settle(pilot)
     before = pilot.app.export_screenshot()
     for _ in range(rounds):
         await pilot.pause(0.05)
