@@ -22,6 +22,7 @@ from sqlmodel import Session
 from mllens_tui.assessment import Answer
 from mllens_tui.store import rows
 from mllens_tui.store import series as history
+from mllens_tui.store.changes import author
 from mllens_tui.store.errors import StaleAnswer
 from mllens_tui.store.records import AnswerChangeRecord, AnswerState
 from mllens_tui.store.rows import (
@@ -150,7 +151,7 @@ class AnswerStore(WorkloadStore):
                         "field": field_name,
                         "old": _encode(old_value),
                         "new": _encode(new_value),
-                        "changed_by": (new.answered_by if new is not None else by) or by,
+                        "changed_by": author((new.answered_by if new is not None else by) or by),
                         "changed_at": now,
                     }
                 )

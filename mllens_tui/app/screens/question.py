@@ -37,7 +37,7 @@ from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, NotApplicable
-from mllens_tui.app.text import STATUS_SYMBOL, risk_label
+from mllens_tui.app.text import NA_KEYS, STATUS_SYMBOL, risk_label
 from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.aws_review import exclusive_choices
@@ -94,6 +94,13 @@ class QuestionScreen(AppScreen):
         # (question id, answer before the change) for every change made on this visit.
         self._undo: list[tuple[str, Answer | None]] = []
         self._boxes_filled = False  # the text boxes hold the current question's text
+        # The revision, notes and evidence the boxes were filled from: typed text is written
+        # over that revision only, so a note saved elsewhere meanwhile is never overwritten
+        # without the conflict dialog.
+        self._seen_revision = 0
+        self._seen_notes = ""
+        self._seen_evidence = ""
+        self._placed_notes: str | None = None  # put in the box after a conflict, not typed
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -202,6 +209,7 @@ class QuestionScreen(AppScreen):
         finally:
             self._loading = False
         self._boxes_filled = True
+        self._mark_seen()
         if q.kind == "choice":
             # A new question: its first choice is highlighted, so the first space picks it.
             choices.set_choices(q.choices, _chosen(answer), keep_highlight=False)
@@ -219,7 +227,7 @@ class QuestionScreen(AppScreen):
         unless they are being edited, so that leaving them saves nothing stale."""
         answer = self.answer
         typing = self._notes_timer is not None or isinstance(self.focused, TextArea | Input)
-        if self._boxes_filled and not typing:
+        if self._boxes_filled and not typing and not self._unsaved():
             self._loading = True
             try:
                 notes = self.query_one("#q-notes", TextArea)
@@ -230,7 +238,72 @@ class QuestionScreen(AppScreen):
                     evidence.value = answer.evidence if answer else ""
             finally:
                 self._loading = False
+            self._mark_seen()
         self.render_state()
+
+    def _mark_seen(self) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        answer = self.answer
+        self._seen_revision = workload.revisions.get(self.order[self.index], 0)
+        self._seen_notes = answer.notes if answer else ""
+        self._seen_evidence = answer.evidence if answer else ""
+
+    def _unsaved(self) -> bool:
+        """The boxes hold text other than what they were filled with (and not saved)."""
+        try:
+            notes = self.query_one("#q-notes", TextArea).text
+            evidence = self.query_one("#q-evidence", Input).value.strip()
+        except NoMatches:
+            return False
+        return (notes, evidence) != (self._seen_notes, self._seen_evidence)
+
+    def _typed_over(self, field: str, seen: str) -> int:
+        """The revision typed text is written over: the one its box was filled at; or the
+        newer one the app knows, when what changed since left this field as it was shown."""
+        workload = self.workload
+        assert workload is not None
+        known = workload.revisions.get(self.order[self.index], 0)
+        current = getattr(self.answer, field) if self.answer is not None else ""
+        return known if current == seen else self._seen_revision
+
+    def typed(self, question_id: str) -> dict[str, str]:
+        """The notes and evidence typed here for ``question_id`` and not saved yet."""
+        if not self._boxes_filled or self.order[self.index] != question_id:
+            return {}
+        answer = self.answer
+        out = {}
+        try:
+            notes: str | None = self.query_one("#q-notes", TextArea).text
+            evidence: str | None = self.query_one("#q-evidence", Input).value.strip()
+        except NoMatches:
+            notes, evidence = self._notes_draft, self._evidence_draft
+        if notes is not None and notes != (answer.notes if answer else ""):
+            out["notes"] = notes
+        if evidence is not None and evidence != (answer.evidence if answer else ""):
+            out["evidence"] = evidence
+        return out
+
+    def resolved(self, question_id: str, keep: dict[str, str]) -> None:
+        """The conflict on ``question_id`` is settled: show the answer as it is now, with
+        ``keep`` (the user's text, to edit over theirs) in the boxes, unsaved."""
+        if self.order[self.index] != question_id:
+            return
+        self.show(self.index, save_typing=False)
+        if not keep:
+            return
+        self._loading = True
+        try:
+            if "notes" in keep:
+                self._placed_notes = keep["notes"]
+                self.query_one("#q-notes", TextArea).text = keep["notes"]
+            if "evidence" in keep:
+                self.query_one("#q-evidence", Input).value = keep["evidence"]
+        finally:
+            self._loading = False
+        box = "#q-notes" if "notes" in keep else "#q-evidence"
+        self.query_one(box).focus()
 
     def render_state(self) -> None:
         """Refresh everything that depends on the current answer."""
@@ -332,7 +405,7 @@ class QuestionScreen(AppScreen):
 
     # -- answering ---------------------------------------------------------------------------
 
-    def _save(self, *, render: bool = True, **changes: object) -> None:
+    def _save(self, *, render: bool = True, expected: int | None = None, **changes: object) -> None:
         workload = self.workload
         if workload is None:
             return
@@ -348,7 +421,7 @@ class QuestionScreen(AppScreen):
             **changes,  # type: ignore[arg-type]
         )
         self._undo.append((question_id, previous))
-        self.mllens.save_answer(answer)
+        self.mllens.save_answer(answer, expected=expected)
         if (
             previous is not None
             and previous.status == "not_applicable"
@@ -453,6 +526,7 @@ class QuestionScreen(AppScreen):
                 [(r.value, r.label) for r in NAReason],
                 other=NAReason.OTHER.value,
                 current=current,
+                keys=[NA_KEYS[r.value] for r in NAReason],
             ),
             chosen,
         )
@@ -528,8 +602,10 @@ class QuestionScreen(AppScreen):
 
     @on(TextArea.Changed, "#q-notes")
     def notes_changed(self, event: TextArea.Changed) -> None:
-        if self._loading:
+        # The message comes after the text was set: placed text is not typing yet.
+        if self._loading or event.text_area.text == self._placed_notes:
             return
+        self._placed_notes = None
         self._notes_draft = event.text_area.text
         if self._notes_timer is not None:
             self._notes_timer.stop()
@@ -543,7 +619,7 @@ class QuestionScreen(AppScreen):
         if self._notes_timer is not None:
             self._notes_timer.stop()
             self._notes_timer = None
-        if not self._boxes_filled or self.workload is None or self.workload.read_only:
+        if not self._can_type():
             return
         try:
             text = self.query_one("#q-notes", TextArea).text
@@ -551,7 +627,17 @@ class QuestionScreen(AppScreen):
             text = self._notes_draft
         answer = self.answer
         if text is not None and text != (answer.notes if answer else ""):
-            self._save(notes=text, render=render)
+            expected = self._typed_over("notes", self._seen_notes)
+            self._save(notes=text, render=render, expected=expected)
+            self._seen_notes = text
+
+    def _can_type(self) -> bool:
+        """Typed text may be saved now: not on a milestone, and not while the conflict
+        dialog holds it (it is the "yours" there)."""
+        workload = self.workload
+        if not self._boxes_filled or workload is None or workload.read_only:
+            return False
+        return (workload.name, self.order[self.index]) not in self.mllens.conflicts
 
     def flush_edits(self) -> None:
         """Save the notes and evidence being typed now, without waiting for a pause in typing
@@ -574,7 +660,7 @@ class QuestionScreen(AppScreen):
         self._save_evidence()
 
     def _save_evidence(self, *, render: bool = True) -> None:
-        if not self._boxes_filled or self.workload is None or self.workload.read_only:
+        if not self._can_type():
             return
         try:
             value: str | None = self.query_one("#q-evidence", Input).value
@@ -582,7 +668,9 @@ class QuestionScreen(AppScreen):
             value = self._evidence_draft
         answer = self.answer
         if value is not None and value.strip() != (answer.evidence if answer else ""):
-            self._save(evidence=value.strip(), render=render)
+            expected = self._typed_over("evidence", self._seen_evidence)
+            self._save(evidence=value.strip(), render=render, expected=expected)
+            self._seen_evidence = value.strip()
 
     # -- moving ------------------------------------------------------------------------------
 
