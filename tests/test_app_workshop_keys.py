@@ -27,6 +27,7 @@ def notices(app: MLLensApp) -> list[str]:
 def workshop_with_ballots(db_url: str) -> Store:
     store = Store.open(db_url)
     store.create_workload("W", builtin_lens())
+    store.set_answer("W", Answer("MLOE-01", level=0, answered_by="cy"))  # before the workshop
     store.start_workshop("W", by="fay")
     store.cast_ballot("W", Ballot("MLOE-01", "bob", level=1))
     store.cast_ballot("W", Ballot("MLOE-01", "cy", level=2))
@@ -54,6 +55,7 @@ async def test_the_agree_dialog_takes_a_level_by_its_digit(db_url: str) -> None:
         await settle(pilot)
         agreed = store.answers("W")["MLOE-01"]
         assert (agreed.level, agreed.notes, agreed.answered_by) == (4, "we test it", "fay")
+        assert store.changes_since(0)[-1].text == "fay agreed MLOE-01 at level 4 (2 ballots)"
 
 
 async def test_the_agree_dialog_takes_n_a_by_a_letter(db_url: str) -> None:

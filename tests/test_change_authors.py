@@ -3,11 +3,15 @@ login name), never an empty author that other apps would show as "someone"."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mllens_tui.app import make_app
 from mllens_tui.app.pilot import settle
+from mllens_tui.assessment import Answer
 from mllens_tui.lens.registry import builtin_lens
+from mllens_tui.snapshot import dumps
 from mllens_tui.store.changes import author
 from mllens_tui.store.service import Store
 
@@ -41,6 +45,39 @@ async def test_each_write_the_app_makes_logs_the_participant(db_url: str) -> Non
     for kind in ("workload", "answer", "plan", "milestone", "workshop", "rename"):
         assert kind in kinds, (kind, [c.text for c in changes])
     assert [c.text for c in changes if c.by != "ann"] == []
+
+
+async def test_importing_and_deleting_in_the_app_log_the_participant(
+    db_url: str, tmp_path: Path
+) -> None:
+    """An import is made by whoever imports, not by the authors of the answers it brings."""
+    exported = tmp_path / "w.toml"
+    with Store.open(db_url) as store:
+        store.create_workload("W", builtin_lens(), by="cy")
+        store.set_answer("W", Answer("MLOE-01", level=1, answered_by="cy"))
+        exported.write_text(dumps(store.snapshot("W"), builtin_lens()))
+        store.set_answer("W", Answer("MLOE-01", level=3, answered_by="cy"))
+        seen = store.change_counter()
+    app = make_app(db_url=db_url)
+    app.participant = "ann"
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"import snapshot", "enter")
+        await settle(pilot)
+        await pilot.press(*str(exported), "enter")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    with Store.open(db_url) as store:
+        changes = store.changes_since(seen)
+    assert [c.text for c in changes] == [
+        "ann imported a snapshot into 'W'",
+        "ann deleted workload 'W' (to the trash)",
+    ]
 
 
 def test_a_store_write_without_an_author_names_the_login(

@@ -97,6 +97,7 @@ def agree_flow(app: MLLensApp, question_id: str) -> None:
                 choices=None,
                 notes=note,
                 answered_at=None,
+                answered_by=app.participant,  # the facilitator agrees it, whoever answered
             )
             by = app.participant
             run_store_action(

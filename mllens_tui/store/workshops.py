@@ -331,7 +331,7 @@ class WorkshopStore(TimelineStore):
                 row,
                 before,
                 {stored.question_id: stored},
-                stored.answered_by,
+                by or stored.answered_by,
                 summary=f"agreed {stored.question_id} at {describe_answer(stored)} "
                 f"({len(ballots)} ballots)",
             )
