@@ -93,6 +93,14 @@ async def test_ballots_for_every_level_and_n_a_with_a_reason_on_both_screens(db_
         await settle(pilot)
         ballot = store.workshop_ballots("W")[0]["MLOE-01"][0]
         assert ballot.not_applicable and ballot.reason == NAReason.OUT_OF_SCOPE
+        # "Other" asks why: the explanation is the ballot's, not the workload's notes.
+        await pilot.press("n", "t", *"batch only", "enter")
+        await settle(pilot)
+        ballot = store.workshop_ballots("W")[0]["MLOE-01"][0]
+        assert (ballot.reason, ballot.notes) == (NAReason.OTHER, "N/A: batch only")
+        await pilot.press("e", "escape")  # the notes box was left as it was: nothing to save
+        await settle(pilot)
+        assert "MLOE-01" not in store.answers("W")
         # The level the workload's answer already has is a ballot too, not a rewrite.
         await pilot.press("right_square_bracket", "3")
         await settle(pilot)

@@ -423,11 +423,14 @@ class MLLensApp(LiveUpdates, App[None]):
 
     # -- saving answers ----------------------------------------------------------------------
 
-    def save_answer(self, answer: Answer, *, expected: int | None = None) -> None:
+    def save_answer(
+        self, answer: Answer, *, expected: int | None = None, vote: bool = False
+    ) -> None:
         """Record an answer now (the screens see it at once) and queue its commit, against
         the revision shown (``expected``, else the one last read). While a workshop runs, a
         new level or N/A is the participant's own ballot instead, and the workload's answer
-        stays as it is."""
+        stays as it is (``vote``: the answer is a verdict given on purpose, such as N/A with
+        its explanation, even where it carries notes)."""
         workload = self.current
         if workload is None or workload.read_only:
             self.notify("A milestone is read-only.", severity="warning")
@@ -436,7 +439,7 @@ class MLLensApp(LiveUpdates, App[None]):
         previous = workload.answers.get(qid)
         if expected is None:
             expected = workload.revisions.get(qid, 0)
-        if workload.in_workshop and _is_vote(workload, answer, previous):
+        if workload.in_workshop and (vote or _is_vote(workload, answer, previous)):
             question = workload.lens.question(qid)
             if question is not None and question.kind != "level":
                 # A ballot holds a level or N/A; writing the workload's answer instead would
@@ -450,7 +453,9 @@ class MLLensApp(LiveUpdates, App[None]):
                     timeout=10,
                 )
                 return
-            self._writes.put(_Write(workload.name, answer, None, time.perf_counter(), None, True))
+            self._writes.put(
+                _Write(workload.name, answer, previous, time.perf_counter(), None, True)
+            )
             return
         workload.answers[qid] = answer
         self.answer_version += 1
@@ -505,6 +510,10 @@ class MLLensApp(LiveUpdates, App[None]):
         try:
             assert self.store is not None
             if item.ballot:
+                # An N/A's explanation ("Other") is the ballot's note; the workload's notes
+                # carried in the answer are not this participant's to copy.
+                before = item.previous.notes if item.previous is not None else ""
+                said = answer.notes if answer.not_applicable and answer.notes != before else ""
                 self.store.cast_ballot(
                     item.workload,
                     Ballot(
@@ -513,6 +522,7 @@ class MLLensApp(LiveUpdates, App[None]):
                         level=answer.level,
                         not_applicable=answer.not_applicable,
                         reason=answer.reason,
+                        notes=said,
                     ),
                 )
                 self.post_message(self.BallotSaved(answer))

@@ -196,7 +196,7 @@ class PresentScreen(AppScreen):
 
     # -- keys --------------------------------------------------------------------------------
 
-    def _save(self, **changes: object) -> None:
+    def _save(self, *, vote: bool = False, **changes: object) -> None:
         workload = self.workload
         if workload is None or workload.read_only:
             self.notify("This is a milestone: it is read-only.", severity="warning")
@@ -208,7 +208,7 @@ class PresentScreen(AppScreen):
             answered_by=self.mllens.participant,
             **changes,  # type: ignore[arg-type]
         )
-        self.mllens.save_answer(answer)
+        self.mllens.save_answer(answer, vote=vote)
         self.render_state()
 
     def action_level(self, level: int) -> None:
@@ -232,11 +232,16 @@ class PresentScreen(AppScreen):
                 return
             reason, why = result
             changes: dict[str, object] = {}
-            if why:
-                old = current.notes if current else ""
+            if why:  # in a workshop, the ballot's note alone
+                old = current.notes if current and not workload.in_workshop else ""
                 changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
             self._save(
-                not_applicable=True, reason=NAReason(reason), level=None, choices=None, **changes
+                not_applicable=True,
+                reason=NAReason(reason),
+                level=None,
+                choices=None,
+                vote=True,
+                **changes,
             )
 
         self.app.push_screen(

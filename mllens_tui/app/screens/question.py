@@ -405,7 +405,14 @@ class QuestionScreen(AppScreen):
 
     # -- answering ---------------------------------------------------------------------------
 
-    def _save(self, *, render: bool = True, expected: int | None = None, **changes: object) -> None:
+    def _save(
+        self,
+        *,
+        render: bool = True,
+        expected: int | None = None,
+        vote: bool = False,
+        **changes: object,
+    ) -> None:
         workload = self.workload
         if workload is None:
             return
@@ -421,7 +428,7 @@ class QuestionScreen(AppScreen):
             **changes,  # type: ignore[arg-type]
         )
         self._undo.append((question_id, previous))
-        self.mllens.save_answer(answer, expected=expected)
+        self.mllens.save_answer(answer, expected=expected, vote=vote)
         if (
             previous is not None
             and previous.status == "not_applicable"
@@ -512,12 +519,20 @@ class QuestionScreen(AppScreen):
                 return
             reason, why = result
             changes: dict[str, object] = {}
-            if why:  # "Other" comes with its explanation: kept at the top of the notes
+            voting = self.workload is not None and self.workload.in_workshop
+            if why and voting:  # the ballot's own note, not the workload's notes
+                changes["notes"] = f"N/A: {why}"
+            elif why:  # "Other" comes with its explanation: kept at the top of the notes
                 old = self.answer.notes if self.answer else ""
                 changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
                 self.query_one("#q-notes", TextArea).text = str(changes["notes"])
             self._save(
-                not_applicable=True, reason=NAReason(reason), level=None, choices=None, **changes
+                not_applicable=True,
+                reason=NAReason(reason),
+                level=None,
+                choices=None,
+                vote=True,
+                **changes,
             )
 
         self.app.push_screen(
