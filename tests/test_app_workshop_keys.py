@@ -105,6 +105,10 @@ async def test_ballots_for_every_level_and_n_a_with_a_reason_on_both_screens(db_
         await pilot.press("right_square_bracket", "3")
         await settle(pilot)
         assert [b.level for b in store.workshop_ballots("W")[0]["MLOE-02"]] == [3]
+        await pilot.press("1", "u")  # a ballot is not undone into another ballot
+        await settle(pilot)
+        assert [b.level for b in store.workshop_ballots("W")[0]["MLOE-02"]] == [1]
+        assert "Nothing to undo" in " ".join(notices(app))
         # Presentation mode: the same keys, the same N/A dialog.
         await pilot.press("ctrl+p", *"present", "enter")
         await settle(pilot)

@@ -425,16 +425,17 @@ class MLLensApp(LiveUpdates, App[None]):
 
     def save_answer(
         self, answer: Answer, *, expected: int | None = None, vote: bool = False
-    ) -> None:
+    ) -> bool:
         """Record an answer now (the screens see it at once) and queue its commit, against
         the revision shown (``expected``, else the one last read). While a workshop runs, a
         new level or N/A is the participant's own ballot instead, and the workload's answer
         stays as it is (``vote``: the answer is a verdict given on purpose, such as N/A with
-        its explanation, even where it carries notes)."""
+        its explanation, even where it carries notes). True when the workload's answer is
+        to change, False for a ballot or nothing."""
         workload = self.current
         if workload is None or workload.read_only:
             self.notify("A milestone is read-only.", severity="warning")
-            return
+            return False
         qid = answer.question_id
         previous = workload.answers.get(qid)
         if expected is None:
@@ -452,15 +453,16 @@ class MLLensApp(LiveUpdates, App[None]):
                     severity="warning",
                     timeout=10,
                 )
-                return
+                return False
             self._writes.put(
                 _Write(workload.name, answer, previous, time.perf_counter(), None, True)
             )
-            return
+            return False
         workload.answers[qid] = answer
         self.answer_version += 1
         self._pending[qid] = self._pending.get(qid, 0) + 1
         self._writes.put(_Write(workload.name, answer, previous, time.perf_counter(), expected))
+        return True
 
     def pending_questions(self) -> set[str]:
         """Questions with answers given here and not yet written."""

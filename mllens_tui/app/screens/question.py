@@ -427,8 +427,11 @@ class QuestionScreen(AppScreen):
             answered_by=self.mllens.participant,
             **changes,  # type: ignore[arg-type]
         )
+        if not self.mllens.save_answer(answer, expected=expected, vote=vote):
+            if render:  # a ballot (or nothing): the workload's answer stays, nor is undone
+                self.render_state()
+            return
         self._undo.append((question_id, previous))
-        self.mllens.save_answer(answer, expected=expected, vote=vote)
         if (
             previous is not None
             and previous.status == "not_applicable"
