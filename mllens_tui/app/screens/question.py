@@ -288,8 +288,8 @@ class QuestionScreen(AppScreen):
     def resolved(self, question_id: str, keep: dict[str, str]) -> None:
         """The conflict on ``question_id`` is settled: show the answer as it is now, with
         ``keep`` (the user's text, to edit over theirs) in the boxes, unsaved."""
-        if self.order[self.index] != question_id:
-            return
+        if not self._boxes_filled or self.order[self.index] != question_id:
+            return  # another question, or a screen just opened that fills itself
         self.show(self.index, save_typing=False)
         if not keep:
             return
