@@ -146,3 +146,24 @@ async def test_a_note_saved_before_the_other_app_polls_is_refused_too(db_url: st
         await until(pa, lambda: isinstance(ann.screen, ConflictDialog), "the conflict dialog")
         assert store.answers("W")["MLOE-02"].notes == "bob's"
         assert "start by ann" in rendered(ann, "#conflict-mine")
+
+
+async def test_edit_from_presentation_mode_opens_the_question_with_theirs(db_url: str) -> None:
+    store = Store.open(db_url)
+    store.create_workload("W", builtin_lens())
+    app = make_app(db_url=db_url, workload="W", question="MLOE-02")
+    app.participant = "ann"
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"present", "enter")
+        await settle(pilot)
+        app.polling = True  # ann's app has not seen bob's answer
+        store.set_answer("W", Answer("MLOE-02", level=1, answered_by="bob"))
+        await pilot.press("3")
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, ConflictDialog), "the conflict dialog")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        assert "Level 1" in rendered(app, "#q-state") and "bob" in rendered(app, "#q-state")
+        assert store.answers("W")["MLOE-02"].level == 1

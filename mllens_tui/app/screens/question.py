@@ -220,11 +220,14 @@ class QuestionScreen(AppScreen):
         self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
 
     def answers_changed(self) -> None:
-        self.render_state()
+        if self._boxes_filled:  # else it has not shown its question yet, and will
+            self.render_state()
 
     def store_changed(self) -> None:
         """Another process changed answers: show them, and refill the notes and evidence boxes
         unless they are being edited, so that leaving them saves nothing stale."""
+        if not self._boxes_filled:
+            return  # not shown yet: it shows the answer as it is then
         answer = self.answer
         typing = self._notes_timer is not None or isinstance(self.focused, TextArea | Input)
         if self._boxes_filled and not typing and not self._unsaved():
