@@ -74,7 +74,7 @@ async def test_a_note_saved_elsewhere_while_typing_opens_the_conflict_and_edit_k
         assert isinstance(screen, QuestionScreen)
         assert screen.query_one("#q-notes", TextArea).text == "start by ann"
         assert store.answers("W")["MLOE-02"].notes == "start by bob"
-        await pa.press("end", *" and bob", "escape")
+        await pa.press("e", "end", *" and bob", "escape")
         await settle(pa)
         stored = store.answers("W")["MLOE-02"]
         assert (stored.notes, stored.answered_by) == ("start by ann and bob", "ann")

@@ -100,7 +100,9 @@ class QuestionScreen(AppScreen):
         self._seen_revision = 0
         self._seen_notes = ""
         self._seen_evidence = ""
-        self._placed_notes: str | None = None  # put in the box after a conflict, not typed
+        # Put in the boxes after a conflict ("edit"): saved only once the user edits them.
+        self._placed_notes: str | None = None
+        self._placed_evidence: str | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -159,6 +161,7 @@ class QuestionScreen(AppScreen):
             self.flush_notes()
             self._save_evidence()
         self._notes_draft = self._evidence_draft = None
+        self._placed_notes = self._placed_evidence = None
         self.index = index % len(self.order)
         workload = self.workload
         if workload is None:
@@ -302,11 +305,18 @@ class QuestionScreen(AppScreen):
                 self._placed_notes = keep["notes"]
                 self.query_one("#q-notes", TextArea).text = keep["notes"]
             if "evidence" in keep:
+                self._placed_evidence = keep["evidence"]
                 self.query_one("#q-evidence", Input).value = keep["evidence"]
         finally:
             self._loading = False
-        box = "#q-notes" if "notes" in keep else "#q-evidence"
-        self.query_one(box).focus()
+        # Focus stays where the screen put it: a focus change here could race the one the
+        # screen makes as the dialog closes, and a blur saves.
+        self.notify(
+            "Theirs is saved; your text is in the box, not saved. Edit it (e, v) to put it "
+            "over theirs; leave it untouched to keep theirs.",
+            title=f"Editing {question_id}",
+            timeout=10,
+        )
 
     def render_state(self) -> None:
         """Refresh everything that depends on the current answer."""
@@ -647,6 +657,8 @@ class QuestionScreen(AppScreen):
         except NoMatches:
             text = self._notes_draft
         answer = self.answer
+        if text == self._placed_notes:
+            return  # not edited since the conflict put it there
         if text is not None and text != (answer.notes if answer else ""):
             expected = self._typed_over("notes", self._seen_notes)
             self._save(notes=text, render=render, expected=expected)
@@ -668,7 +680,8 @@ class QuestionScreen(AppScreen):
 
     @on(Input.Changed, "#q-evidence")
     def evidence_changed(self, event: Input.Changed) -> None:
-        if not self._loading:
+        if not self._loading and event.value.strip() != self._placed_evidence:
+            self._placed_evidence = None
             self._evidence_draft = event.value
 
     @on(Input.Submitted, "#q-evidence")
@@ -688,6 +701,8 @@ class QuestionScreen(AppScreen):
         except NoMatches:
             value = self._evidence_draft
         answer = self.answer
+        if value is not None and value.strip() == self._placed_evidence:
+            return  # not edited since the conflict put it there
         if value is not None and value.strip() != (answer.evidence if answer else ""):
             expected = self._typed_over("evidence", self._seen_evidence)
             self._save(evidence=value.strip(), render=render, expected=expected)
