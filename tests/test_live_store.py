@@ -160,3 +160,27 @@ def test_ten_processes_answering_the_same_questions(db_url: str, ml_lens: Lens) 
             assert len(set(revisions)) == len(revisions)
             assert history == set(revisions) and revisions
             assert answers[question].level == max(wins[question])[1]
+
+
+def test_two_processes_editing_one_note_the_second_is_refused(db_url: str, ml_lens: Lens) -> None:
+    """Notes and evidence are guarded as the level is: both processes saw revision 1; the
+    second to write changes nothing and says so, with exit 1."""
+    with Store.open(db_url) as store:
+        store.create_workload("w", ml_lens)
+        store.set_answer("w", Answer("MLOE-02", level=2, notes="start", answered_by="cy"))
+    first = _mllens(
+        "answer", "w", "MLOE-02", "2", "--notes", "ann's", "--by", "ann", "--expect-revision", "1"
+    )
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    for field, value in (("--notes", "bob's"), ("--evidence", "https://bob")):
+        second = _mllens(
+            "answer", "w", "MLOE-02", "2", field, value, "--by", "bob", "--expect-revision", "1"
+        )
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 1, out
+        assert "changed since revision 1" in err and "by ann" in err
+        assert "Nothing was written" in err and "Traceback" not in err
+    with Store.open(db_url) as store:
+        stored = store.answers("w")["MLOE-02"]
+        assert (stored.notes, stored.evidence, stored.answered_by) == ("ann's", "", "ann")

@@ -197,3 +197,38 @@ def test_a_stale_answer_from_the_command_line(
     assert "--expect-revision 1" in err
     assert "now at revision 1" in ok(capsys, "history", "w", "MLOE-01")
     assert "(revision 2)" in ok(capsys, "answer", "w", "MLOE-01", "4", "--expect-revision", "1")
+
+
+def test_merge_as_ballots_names_the_choice_questions_it_leaves_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db_url: str, fixture_lenses: Path
+) -> None:
+    """Both snapshots agree on a choice question: it is not a conflict, but it takes no
+    ballots, so the merge says it left it out rather than dropping it silently."""
+    ok(capsys, "lens", "import", str(fixture_lenses / "batch-inference-lens.json"))
+    ok(capsys, "--lens", "batch-inference-lens", "workload", "create", "w")
+    from mllens_tui.lens.registry import find_lens
+
+    lens = find_lens("batch-inference-lens")
+    assert lens is not None
+    files = []
+    for who in ("ann", "bo"):
+        snapshot = Snapshot(
+            lens.id,
+            lens.version,
+            lens.content_hash,
+            "w",
+            answers={
+                "OPS_1": Answer("OPS_1", choices=("OPS_1_1",), answered_by=who),
+                "SEC_1": Answer(
+                    "SEC_1", not_applicable=True, reason=NAReason.OTHER, answered_by=who
+                ),
+            },
+        )
+        path = tmp_path / f"{who}.toml"
+        path.write_text(dumps(snapshot, lens))
+        files.append(str(path))
+    out = ok(capsys, "workshop", "merge", *files, "--into", "w", "--as-ballots")
+    assert "as 0 ballots" in out
+    assert "2 choice questions not merged" in out and "OPS_1, SEC_1" in out
+    with Store.open(db_url) as store:
+        assert store.workshop_ballots("w")[0] == {} and store.answers("w") == {}

@@ -21,7 +21,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,6 +220,9 @@ class MLLensApp(LiveUpdates, App[None]):
         self._own_revisions: dict[tuple[str, str], tuple[int, int]] = {}
         self._stale: set[tuple[str, str, int]] = set()
         self._stop_writing = threading.Event()
+        # (workload, question) with the conflict dialog open: text typed there is held, not
+        # saved, until the user chooses.
+        self.conflicts: set[tuple[str, str]] = set()
         self._scores_key: tuple[int, int] | None = None
         self._scores: Scores | None = None
         self.answer_version = 0
@@ -440,24 +443,46 @@ class MLLensApp(LiveUpdates, App[None]):
 
     # -- saving answers ----------------------------------------------------------------------
 
-    def save_answer(self, answer: Answer) -> None:
+    def save_answer(
+        self, answer: Answer, *, expected: int | None = None, vote: bool = False
+    ) -> bool:
         """Record an answer now (the screens see it at once) and queue its commit, against
-        the revision shown. While a workshop runs, a new level or N/A is the participant's
-        own ballot instead, and the workload's answer stays as it is."""
+        the revision shown (``expected``, else the one last read). While a workshop runs, a
+        new level or N/A is the participant's own ballot instead, and the workload's answer
+        stays as it is (``vote``: the answer is a verdict given on purpose, such as N/A with
+        its explanation, even where it carries notes). True when the workload's answer is
+        to change, False for a ballot or nothing."""
         workload = self.current
         if workload is None or workload.read_only:
             self.notify("A milestone is read-only.", severity="warning")
-            return
+            return False
         qid = answer.question_id
         previous = workload.answers.get(qid)
-        expected = workload.revisions.get(qid, 0)
-        if workload.in_workshop and _is_vote(workload, answer, previous):
-            self._writes.put(_Write(workload.name, answer, None, time.perf_counter(), None, True))
-            return
+        if expected is None:
+            expected = workload.revisions.get(qid, 0)
+        if workload.in_workshop and (vote or _is_vote(workload, answer, previous)):
+            question = workload.lens.question(qid)
+            if question is not None and question.kind != "level":
+                # A ballot holds a level or N/A; writing the workload's answer instead would
+                # show everyone this participant's view before the reveal.
+                self.notify(
+                    f"{qid} is answered by choosing options, and workshop ballots hold a "
+                    "level or N/A: nothing was recorded. Answer it once the workshop is "
+                    "closed (c on the workshop screen).",
+                    title="Choice questions take no ballots",
+                    severity="warning",
+                    timeout=10,
+                )
+                return False
+            self._writes.put(
+                _Write(workload.name, answer, previous, time.perf_counter(), None, True)
+            )
+            return False
         workload.answers[qid] = answer
         self.answer_version += 1
         self._pending[qid] = self._pending.get(qid, 0) + 1
         self._writes.put(_Write(workload.name, answer, previous, time.perf_counter(), expected))
+        return True
 
     def pending_questions(self) -> set[str]:
         """Questions with answers given here and not yet written."""
@@ -532,6 +557,10 @@ class MLLensApp(LiveUpdates, App[None]):
         try:
             assert self.store is not None
             if item.ballot:
+                # An N/A's explanation ("Other") is the ballot's note; the workload's notes
+                # carried in the answer are not this participant's to copy.
+                before = item.previous.notes if item.previous is not None else ""
+                said = answer.notes if answer.not_applicable and answer.notes != before else ""
                 self.store.cast_ballot(
                     item.workload,
                     Ballot(
@@ -540,6 +569,7 @@ class MLLensApp(LiveUpdates, App[None]):
                         level=answer.level,
                         not_applicable=answer.not_applicable,
                         reason=answer.reason,
+                        notes=said,
                     ),
                 )
                 self.post_message(self.BallotSaved(answer))
@@ -548,12 +578,18 @@ class MLLensApp(LiveUpdates, App[None]):
             if expected is not None and (*key, expected) in self._stale:
                 self.post_message(self.WriteDropped(answer.question_id))
                 return
+            # Every revision from the first one shown to the last one written is this app's
+            # own (each write in between was refused unless the question was exactly there),
+            # so an answer given over any of them goes over the last.
             own = self._own_revisions.get(key)
-            if expected is not None and own is not None and own[0] == expected:
+            ours = expected is not None and own is not None and own[0] <= expected <= own[1]
+            if ours:
+                assert own is not None
                 expected = own[1]
             saved = self.store.save_answer(item.workload, answer, expect_revision=expected)
             if item.expected is not None:
-                self._own_revisions[key] = (item.expected, saved.revision)
+                start = own[0] if ours and own is not None else item.expected
+                self._own_revisions[key] = (start, saved.revision)
         except StaleAnswer as exc:
             if item.expected is not None:
                 self._stale.add((*key, item.expected))
@@ -658,28 +694,56 @@ class MLLensApp(LiveUpdates, App[None]):
         workload = self.current
         if workload is None:
             return
+        name = workload.name
+        if (name, qid) in self.conflicts:
+            return  # the dialog is open already; it shows the latest answer given here
+        # Yours: the latest answer given here, with the text still being typed.
         mine = workload.answers.get(qid, message.answer)
+        typed: dict[str, str] = {}
+        for screen in self.screen_stack:
+            hook = getattr(screen, "typed", None)
+            if callable(hook):
+                typed.update(hook(qid))
+        mine = replace(mine, **typed) if typed else mine
         theirs = message.error.current if isinstance(message.error.current, Answer) else None
         revision = message.error.revision
-        if qid not in self._pending:
+        self.conflicts.add((name, qid))
+
+        def show_theirs(current: OpenWorkload) -> None:
+            if current.revisions.get(qid, 0) > revision:
+                return  # a newer change came in meanwhile and is shown already
             if theirs is None:
-                workload.answers.pop(qid, None)
+                current.answers.pop(qid, None)
             else:
-                workload.answers[qid] = theirs
-            workload.revisions[qid] = revision
+                current.answers[qid] = theirs
+            current.revisions[qid] = revision
             self.answer_version += 1
+
+        if qid not in self._pending:
+            show_theirs(workload)
         self.screen_store_changed()
-        name = workload.name
 
         def chosen(choice: str | None) -> None:
+            self.conflicts.discard((name, qid))
             current = self.current
             if current is None or current.name != name:
                 return
+            show_theirs(current)
+            keep: dict[str, str] = {}
             if choice == "mine":
-                current.revisions[qid] = revision
-                self.save_answer(mine)
+                self.save_answer(mine, expected=revision)
             elif choice == "edit":
+                # Theirs is in place; what you typed stays in the boxes to edit, unsaved.
+                keep = {
+                    k: v
+                    for k, v in (("notes", mine.notes), ("evidence", mine.evidence))
+                    if theirs is None or getattr(theirs, k) != v
+                }
                 self._edit_question(qid)
+            for screen in self.screen_stack:
+                hook = getattr(screen, "resolved", None)
+                if callable(hook):
+                    hook(qid, keep)
             self.screen_store_changed()
 
         self.push_screen(ConflictDialog(workload.lens, qid, theirs, revision, mine), chosen)
@@ -692,8 +756,7 @@ class MLLensApp(LiveUpdates, App[None]):
             return
         screen = self.screen
         if isinstance(screen, QuestionScreen) and screen.order[screen.index] == question_id:
-            screen.show(screen.index)
-            return
+            return  # the conflict's screen: it shows theirs once resolved
         order = [q.id for q in workload.lens.questions]
         self.push_screen(QuestionScreen(order, order.index(question_id)))
 
@@ -930,7 +993,7 @@ class MLLensApp(LiveUpdates, App[None]):
         assert self.store is not None
         try:
             snapshot, lens = read_snapshot_file(Path(path).expanduser(), find_lens)
-            record = self.store.import_snapshot(snapshot, lens)
+            record = self.store.import_snapshot(snapshot, lens, by=self.participant)
         except InputError as exc:
             self.call_from_thread(
                 self.notify, exc.report(), title="Import refused", severity="error", timeout=30
@@ -999,15 +1062,29 @@ def _screen(module: str, name: str) -> Screen[Any]:
 
 
 def _is_vote(workload: OpenWorkload, answer: Answer, previous: Answer | None) -> bool:
-    """In a workshop, a new level or N/A on a level question is a ballot; notes and the like
-    still go to the workload's answer."""
+    """In a workshop, a level or N/A given on a level question is a ballot (even the one the
+    workload's answer has already), and so is a change of choices or N/A on a choice question
+    (which takes none); notes and the like still go to the workload's answer."""
+    from mllens_tui.assessment import Answer
+
     question = workload.lens.question(answer.question_id)
-    if question is None or question.kind != "level":
+    if question is None:
         return False
+    before = previous if previous is not None else Answer(answer.question_id)
+    verdict = (answer.level, answer.not_applicable, answer.reason, answer.choices)
+    changed = verdict != (before.level, before.not_applicable, before.reason, before.choices)
+    if question.kind != "level":
+        return changed
     if answer.level is None and not answer.not_applicable:
         return False
-    before = (previous.level, previous.not_applicable) if previous is not None else (None, False)
-    return (answer.level, answer.not_applicable) != before
+    # Nothing but the verdict was given: a key press for a level or N/A.
+    same_rest = (answer.notes, answer.evidence, answer.target, answer.confidence) == (
+        before.notes,
+        before.evidence,
+        before.target,
+        before.confidence,
+    )
+    return changed or same_rest
 
 
 def _same_answer(a: Answer, b: Answer) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from mllens_tui.app.text import NA_KEYS
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.workshop import discussion_order
 
@@ -59,7 +60,7 @@ def run_store_action(
 def agree_flow(app: MLLensApp, question_id: str) -> None:
     """Ask the facilitator for the agreed answer (a level or N/A with its reason), then a
     note recording the discussion, and store it as the workload's answer."""
-    from mllens_tui.app.screens.dialogs import Choose, TextPrompt
+    from mllens_tui.app.screens.dialogs import Choose, TextPrompt, keys_text
 
     workload = app.current
     if workload is None:
@@ -71,8 +72,10 @@ def agree_flow(app: MLLensApp, question_id: str) -> None:
         return
     state = workload.workshop.questions.get(question_id) if workload.workshop else None
     hint = f"ballots: {state.spread.text}" if state and state.spread else "ballots not revealed"
-    options = [(str(lv.level), f"{lv.level} {lv.name}") for lv in lens.levels]
+    # Keyed as on the question screen: a level by its digit, N/A reasons by letters.
+    options = [(str(lv.level), lv.name) for lv in lens.levels]
     options += [(f"na:{r.value}", f"N/A: {r.label}") for r in NAReason]
+    keys = [str(lv.level) for lv in lens.levels] + [NA_KEYS[r.value] for r in NAReason]
     current = workload.answers.get(question_id)
     name = workload.name
     expected = workload.revisions.get(question_id, 0)
@@ -94,6 +97,7 @@ def agree_flow(app: MLLensApp, question_id: str) -> None:
                 choices=None,
                 notes=note,
                 answered_at=None,
+                answered_by=app.participant,  # the facilitator agrees it, whoever answered
             )
             by = app.participant
             run_store_action(
@@ -119,7 +123,9 @@ def agree_flow(app: MLLensApp, question_id: str) -> None:
             f"Agreed answer for {question_id}",
             options,
             current=start,
-            hint=f"{hint} · arrows and enter (the median is highlighted) · escape cancels",
+            hint=f"{hint} · {keys_text(keys)} or arrows and enter (the median is "
+            "highlighted) · escape cancels",
+            keys=keys,
         ),
         chosen,
     )

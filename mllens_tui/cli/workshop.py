@@ -257,6 +257,11 @@ def cmd_workshop_merge(args: argparse.Namespace) -> int:
             f"Merged {len(loaded)} snapshots ({who}) into {record.name!r}: "
             f"{len(result.applied)} questions answered where they agree."
         )
+    if result.not_balloted:
+        _out(
+            f"{len(result.not_balloted)} choice questions not merged (ballots hold a level or "
+            f"N/A; merge without --as-ballots to answer them): " + ", ".join(result.not_balloted)
+        )
     if result.conflicts:
         left = "to discuss (ballots kept, nothing agreed)" if args.as_ballots else "left unchanged"
         _out(f"{len(result.conflicts)} conflicts, {left}:")

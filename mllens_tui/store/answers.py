@@ -22,6 +22,7 @@ from sqlmodel import Session
 from mllens_tui.assessment import Answer
 from mllens_tui.store import rows
 from mllens_tui.store import series as history
+from mllens_tui.store.changes import author
 from mllens_tui.store.errors import StaleAnswer
 from mllens_tui.store.records import AnswerChangeRecord, AnswerState
 from mllens_tui.store.rows import (
@@ -150,7 +151,7 @@ class AnswerStore(WorkloadStore):
                         "field": field_name,
                         "old": _encode(old_value),
                         "new": _encode(new_value),
-                        "changed_by": (new.answered_by if new is not None else by) or by,
+                        "changed_by": author((new.answered_by if new is not None else by) or by),
                         "changed_at": now,
                     }
                 )
@@ -173,6 +174,9 @@ class AnswerStore(WorkloadStore):
             session.execute(insert(CHANGE), changes)
             row.revision = revision
             questions = list(dict.fromkeys(c["question_id"] for c in changes))
+            # An import, a merge or an agreement (given a summary) is made by whoever runs
+            # it; one answer given on its own, by its author.
+            own = summary is None and len(questions) == 1
             if summary is None and len(questions) == 1:
                 qid = questions[0]
                 summary = describe_change(qid, before.get(qid), after.get(qid))
@@ -183,7 +187,7 @@ class AnswerStore(WorkloadStore):
                 kind="answer" if len(questions) == 1 else "answers",
                 question_id=questions[0] if len(questions) == 1 else None,
                 summary=summary or f"changed {len(questions)} answers of {row.name!r}",
-                by=changes[0]["changed_by"] if len(questions) == 1 else by,
+                by=changes[0]["changed_by"] if own else author(by),
             )
         row.updated_at = now
         session.flush()

@@ -13,6 +13,9 @@ the same on a server database.
 
 from __future__ import annotations
 
+import getpass
+import os
+
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
@@ -23,6 +26,17 @@ from mllens_tui.store.session import StoreBase
 
 # At most this many changes are handed out per call; a reader far behind reloads anyway.
 MAX_CHANGES = 200
+
+
+def author(by: str) -> str:
+    """Who made a change: ``by``, else MLLENS_USER, else the login name, as the app and the CLI
+    name who acts; never empty, so every change in the log and history names someone."""
+    if by.strip():
+        return by
+    try:
+        return os.environ.get("MLLENS_USER") or getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 class ChangeLogStore(StoreBase):
@@ -53,7 +67,7 @@ class ChangeLogStore(StoreBase):
                 kind=kind,
                 question_id=question_id,
                 summary=summary,
-                changed_by=by,
+                changed_by=author(by),
                 changed_at=_to_db(rows._now()),
             )
         )

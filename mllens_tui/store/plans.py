@@ -43,7 +43,9 @@ class PlanStore(WorkloadStore):
             assert row.id is not None
             return self._plan(session, row.id)
 
-    def set_ownership(self, workload: str, question_id: str, ownership: Ownership) -> None:
+    def set_ownership(
+        self, workload: str, question_id: str, ownership: Ownership, *, by: str = ""
+    ) -> None:
         """Give a plan item an owner and due date; an empty ``Ownership`` clears both."""
         _check_ownership(question_id, ownership)
         with self._session(write=True) as session:
@@ -59,7 +61,7 @@ class PlanStore(WorkloadStore):
                 question_id=question_id,
                 summary=f"assigned {question_id} {owner}"
                 + (f", due {ownership.due:%Y-%m-%d}" if ownership.due else ""),
-                by="",
+                by=by,
             )
 
     def _write_plan(

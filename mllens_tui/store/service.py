@@ -113,6 +113,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
         *,
         workload: str | None = None,
         as_milestone: bool = False,
+        by: str = "",
     ) -> WorkloadRecord:
         """Create or update a workload from a snapshot, or store it as a milestone; one
         transaction. Updating makes the workload's answers exactly those of the snapshot.
@@ -123,7 +124,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
         as they are (older files and AWS reviews say nothing about owners). Milestones keep no
         owners.
         """
-        return self.import_snapshots([(snapshot, as_milestone)], lens, workload=workload)
+        return self.import_snapshots([(snapshot, as_milestone)], lens, workload=workload, by=by)
 
     def import_snapshots(
         self,
@@ -132,6 +133,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
         *,
         workload: str | None = None,
         new: bool = False,
+        by: str = "",
     ) -> WorkloadRecord:
         """Several imports in one transaction, in order, as ``import_snapshot`` does each
         (``(snapshot, as_milestone)``): all of them are stored or none, so a failure half-way
@@ -148,6 +150,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
                     workload=workload,
                     as_milestone=as_milestone,
                     new=new and index == 0,
+                    by=by,
                 )
             return self._record(session, row)
 
@@ -160,6 +163,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
         workload: str | None,
         as_milestone: bool,
         new: bool,
+        by: str,
     ) -> WorkloadRow:
         name = _check_name(workload or snapshot.workload_name, "workload")
         if snapshot.lens_id != lens.id:
@@ -212,7 +216,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
                 workload=name,
                 kind="milestone",
                 summary=f"imported milestone {milestone_name_for(snapshot)!r} into {name!r}",
-                by="",
+                by=by,
             )
         else:
             row.description = snapshot.description
@@ -223,7 +227,7 @@ class Store(WorkshopStore, PlanStore, PortfolioStore):
             row.lens_hash = lens_hash
             before = self._answers(session, row.id)
             self._write_answers(
-                session, row, before, answers, "", summary=f"imported a snapshot into {name!r}"
+                session, row, before, answers, by, summary=f"imported a snapshot into {name!r}"
             )
             if snapshot.plan:
                 self._write_plan(session, row.id, snapshot.plan, replace=True)

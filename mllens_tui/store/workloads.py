@@ -389,7 +389,9 @@ class WorkloadStore(ChangeLogStore):
                 )
             return out
 
-    def restore_workload(self, name: str, *, as_name: str | None = None) -> WorkloadRecord:
+    def restore_workload(
+        self, name: str, *, as_name: str | None = None, by: str = ""
+    ) -> WorkloadRecord:
         """Bring the most recently trashed workload called ``name`` back, under ``as_name``
         if given. Raises NotFound, or AlreadyExists when a workload has the name now."""
         new = _check_name(as_name if as_name is not None else name, "workload")
@@ -416,7 +418,7 @@ class WorkloadStore(ChangeLogStore):
                 workload=new,
                 kind="workload",
                 summary=f"restored workload {new!r} from the trash",
-                by="",
+                by=by,
             )
             return self._record(session, row)
 

@@ -46,6 +46,8 @@ class MergeResult:
     ballots: int = 0  # ballots cast (as ballots)
     # question id -> (participant, what they said), for questions the snapshots disagree on
     conflicts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # questions answered in the snapshots that take no ballots (choice questions), as ballots
+    not_balloted: list[str] = field(default_factory=list)
 
 
 def _ballot_from_row(r: object) -> Ballot:
@@ -329,7 +331,7 @@ class WorkshopStore(TimelineStore):
                 row,
                 before,
                 {stored.question_id: stored},
-                stored.answered_by,
+                by or stored.answered_by,
                 summary=f"agreed {stored.question_id} at {describe_answer(stored)} "
                 f"({len(ballots)} ballots)",
             )
@@ -407,9 +409,11 @@ class WorkshopStore(TimelineStore):
                 if workshop_id is None:
                     workshop_id = self._new_workshop(session, row, by)
                 for qid, given in said.items():
+                    question = lens.question(qid)
+                    if question is None or question.kind != "level":
+                        result.not_balloted.append(qid)  # a ballot holds a level or N/A
+                        continue
                     for participant, answer in given:
-                        if answer.choices is not None:
-                            continue  # choice questions take no ballots; see the conflicts
                         self._cast(
                             session,
                             workshop_id,

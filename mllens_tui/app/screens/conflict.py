@@ -2,7 +2,7 @@
 
 Both answers are shown (theirs with who and when, and yours); nothing is overwritten until the
 user picks: keep theirs, take mine (written against their revision), or edit (open the
-question with theirs in place).
+question with theirs in place and the notes and evidence you typed in the boxes, unsaved).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from mllens_tui.lens.model import Lens
 
 Choice = Literal["theirs", "mine", "edit"]
 
+NOTES_LINES = 6  # of each side's notes; the rest is in the question's history
+
 
 def answer_text(lens: Lens, answer: Answer | None) -> str:
     """An answer in words, with its notes' first line: what the two sides compare."""
@@ -36,8 +38,12 @@ def answer_text(lens: Lens, answer: Answer | None) -> str:
         level = lens.level(answer.level) if answer.level is not None else None
         text = f"Level {answer.level}" + (f" {level.name}" if level else "")
     if answer is not None and answer.notes:
-        first = answer.notes.splitlines()[0]
-        text += f"\n  notes: {first[:60]}"
+        # The whole text (to a point): a conflict on notes is decided by reading both.
+        lines = answer.notes.splitlines() or [""]
+        shown = lines[:NOTES_LINES] + (["…"] if len(lines) > NOTES_LINES else [])
+        text += "\n  notes: " + "\n         ".join(shown)
+    if answer is not None and answer.evidence:
+        text += f"\n  evidence: {answer.evidence}"
     return text
 
 
@@ -47,7 +53,7 @@ class ConflictDialog(ModalScreen[Choice]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ConflictDialog")
         + """
-    ConflictDialog > Vertical { width: 72; }
+    ConflictDialog > Vertical { width: 72; overflow-y: auto; }
     ConflictDialog .side {
         height: auto; padding: 0 1; margin-bottom: 1; border-left: thick $primary;
     }

@@ -48,12 +48,18 @@ DIALOG_CSS = """
 """
 
 
-def _keys_text(keys: list[str]) -> str:
-    """ "d, 0-4" for the keys d 0 1 2 3 4: a run of digits as a range, the rest listed."""
+def keys_text(keys: list[str]) -> str:
+    """ "d, 0-4" for the keys d 0 1 2 3 4: a run of digits as a range where the digits
+    start, the rest listed."""
     digits = [k for k in keys if k.isdigit()]
-    others = [k for k in keys if not k.isdigit()]
     run = [f"{digits[0]}-{digits[-1]}"] if len(digits) > 2 else digits
-    return ", ".join(others + run)
+    out: list[str] = []
+    for key in keys:
+        if not key.isdigit():
+            out.append(key)
+        elif key == digits[0]:
+            out.extend(run)
+    return ", ".join(out)
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -178,7 +184,7 @@ Choose OptionList {
             )
             yield Label(
                 self.hint
-                or f"{_keys_text(self.keys[: len(self.options)])} or enter to choose · "
+                or f"{keys_text(self.keys[: len(self.options)])} or enter to choose · "
                 "escape to cancel",
                 classes="hint",
             )
@@ -205,9 +211,10 @@ Choose OptionList {
 
 
 class NotApplicable(ModalScreen[tuple[str, str] | None]):
-    """Why a question does not apply: a reason by 1-4 or enter; "Other" asks for a short
-    explanation too, since the reason alone then says nothing. Dismisses with
-    ``(reason, explanation)``; the explanation is empty for the named reasons."""
+    """Why a question does not apply: a reason by its key (a letter: digits are levels on
+    the screens that ask) or enter; "Other" asks for a short explanation too, since the reason
+    alone then says nothing. Dismisses with ``(reason, explanation)``; the explanation is
+    empty for the named reasons."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="NotApplicable")
@@ -230,27 +237,34 @@ NotApplicable.other Input {
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
-        self, title: str, reasons: list[tuple[str, str]], *, other: str, current: str | None
+        self,
+        title: str,
+        reasons: list[tuple[str, str]],
+        *,
+        other: str,
+        current: str | None,
+        keys: list[str],
     ) -> None:
         super().__init__()
         self.title_text = title
         self.reasons = reasons
         self.other = other
         self.current = current
+        self.keys = keys[: len(reasons)]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield OptionList(
                 *[
-                    Option(f"{i + 1}  {label}", id=value)
-                    for i, (value, label) in enumerate(self.reasons)
+                    Option(f"{key}  {label}", id=value)
+                    for key, (value, label) in zip(self.keys, self.reasons, strict=True)
                 ]
             )
             yield Input(placeholder="why it does not apply (required)", id="na-why")
             yield Label("", id="na-error", classes="error")
             yield Label(
-                f"1-{len(self.reasons)} or enter to choose · escape to cancel",
+                f"{keys_text(self.keys)} or enter to choose · escape to cancel",
                 id="na-hint",
                 classes="hint",
             )
@@ -264,9 +278,9 @@ NotApplicable.other Input {
         if self.has_class("other"):
             return
         key = event.character or ""
-        if key.isdigit() and 1 <= int(key) <= len(self.reasons):
+        if key in self.keys:
             event.stop()
-            self._pick(self.reasons[int(key) - 1][0])
+            self._pick(self.reasons[self.keys.index(key)][0])
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

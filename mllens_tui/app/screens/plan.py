@@ -362,7 +362,7 @@ class PlanScreen(AppScreen):
         app = self.mllens
         assert app.store is not None
         try:
-            app.store.set_ownership(name, qid, ownership)
+            app.store.set_ownership(name, qid, ownership, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return

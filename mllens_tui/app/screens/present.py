@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Header, Label, Static
 
 from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.text import NA_KEYS
 from mllens_tui.app.workshop_actions import agree_flow, reveal
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.lens.model import Question
@@ -195,7 +196,7 @@ class PresentScreen(AppScreen):
 
     # -- keys --------------------------------------------------------------------------------
 
-    def _save(self, **changes: object) -> None:
+    def _save(self, *, vote: bool = False, **changes: object) -> None:
         workload = self.workload
         if workload is None or workload.read_only:
             self.notify("This is a milestone: it is read-only.", severity="warning")
@@ -207,7 +208,7 @@ class PresentScreen(AppScreen):
             answered_by=self.mllens.participant,
             **changes,  # type: ignore[arg-type]
         )
-        self.mllens.save_answer(answer)
+        self.mllens.save_answer(answer, vote=vote)
         self.render_state()
 
     def action_level(self, level: int) -> None:
@@ -217,16 +218,39 @@ class PresentScreen(AppScreen):
         self._save(level=level, not_applicable=False, reason=None, choices=None)
 
     def action_not_applicable(self) -> None:
-        from mllens_tui.app.screens.dialogs import Choose
+        """The question screen's N/A dialog, with its keys; "Other" asks why, kept at the top
+        of the notes as there."""
+        from mllens_tui.app.screens.dialogs import NotApplicable
 
-        def chosen(reason: str | None) -> None:
-            if reason:
-                self._save(not_applicable=True, reason=NAReason(reason), level=None, choices=None)
+        workload = self.workload
+        if workload is None:
+            return
+        current = workload.answers.get(self.question.id)
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if not result:
+                return
+            reason, why = result
+            changes: dict[str, object] = {}
+            if why:  # in a workshop, the ballot's note alone
+                old = current.notes if current and not workload.in_workshop else ""
+                changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
+            self._save(
+                not_applicable=True,
+                reason=NAReason(reason),
+                level=None,
+                choices=None,
+                vote=True,
+                **changes,
+            )
 
         self.app.push_screen(
-            Choose(
+            NotApplicable(
                 f"{self.question.id} does not apply because…",
                 [(r.value, r.label) for r in NAReason],
+                other=NAReason.OTHER.value,
+                current=current.reason.value if current and current.reason else None,
+                keys=[NA_KEYS[r.value] for r in NAReason],
             ),
             chosen,
         )

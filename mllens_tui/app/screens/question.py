@@ -37,7 +37,7 @@ from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, NotApplicable
-from mllens_tui.app.text import STATUS_SYMBOL, risk_label
+from mllens_tui.app.text import NA_KEYS, STATUS_SYMBOL, risk_label
 from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.aws_review import exclusive_choices
@@ -94,6 +94,15 @@ class QuestionScreen(AppScreen):
         # (question id, answer before the change) for every change made on this visit.
         self._undo: list[tuple[str, Answer | None]] = []
         self._boxes_filled = False  # the text boxes hold the current question's text
+        # The revision, notes and evidence the boxes were filled from: typed text is written
+        # over that revision only, so a note saved elsewhere meanwhile is never overwritten
+        # without the conflict dialog.
+        self._seen_revision = 0
+        self._seen_notes = ""
+        self._seen_evidence = ""
+        # Put in the boxes after a conflict ("edit"): saved only once the user edits them.
+        self._placed_notes: str | None = None
+        self._placed_evidence: str | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -152,6 +161,7 @@ class QuestionScreen(AppScreen):
             self.flush_notes()
             self._save_evidence()
         self._notes_draft = self._evidence_draft = None
+        self._placed_notes = self._placed_evidence = None
         self.index = index % len(self.order)
         workload = self.workload
         if workload is None:
@@ -202,6 +212,7 @@ class QuestionScreen(AppScreen):
         finally:
             self._loading = False
         self._boxes_filled = True
+        self._mark_seen()
         if q.kind == "choice":
             # A new question: its first choice is highlighted, so the first space picks it.
             choices.set_choices(q.choices, _chosen(answer), keep_highlight=False)
@@ -212,14 +223,17 @@ class QuestionScreen(AppScreen):
         self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
 
     def answers_changed(self) -> None:
-        self.render_state()
+        if self._boxes_filled:  # else it has not shown its question yet, and will
+            self.render_state()
 
     def store_changed(self) -> None:
         """Another process changed answers: show them, and refill the notes and evidence boxes
         unless they are being edited, so that leaving them saves nothing stale."""
+        if not self._boxes_filled:
+            return  # not shown yet: it shows the answer as it is then
         answer = self.answer
         typing = self._notes_timer is not None or isinstance(self.focused, TextArea | Input)
-        if self._boxes_filled and not typing:
+        if self._boxes_filled and not typing and not self._unsaved():
             self._loading = True
             try:
                 notes = self.query_one("#q-notes", TextArea)
@@ -230,7 +244,79 @@ class QuestionScreen(AppScreen):
                     evidence.value = answer.evidence if answer else ""
             finally:
                 self._loading = False
+            self._mark_seen()
         self.render_state()
+
+    def _mark_seen(self) -> None:
+        workload = self.workload
+        if workload is None:
+            return
+        answer = self.answer
+        self._seen_revision = workload.revisions.get(self.order[self.index], 0)
+        self._seen_notes = answer.notes if answer else ""
+        self._seen_evidence = answer.evidence if answer else ""
+
+    def _unsaved(self) -> bool:
+        """The boxes hold text other than what they were filled with (and not saved)."""
+        try:
+            notes = self.query_one("#q-notes", TextArea).text
+            evidence = self.query_one("#q-evidence", Input).value.strip()
+        except NoMatches:
+            return False
+        return (notes, evidence) != (self._seen_notes, self._seen_evidence)
+
+    def _typed_over(self, field: str, seen: str) -> int:
+        """The revision typed text is written over: the one its box was filled at; or the
+        newer one the app knows, when what changed since left this field as it was shown."""
+        workload = self.workload
+        assert workload is not None
+        known = workload.revisions.get(self.order[self.index], 0)
+        current = getattr(self.answer, field) if self.answer is not None else ""
+        return known if current == seen else self._seen_revision
+
+    def typed(self, question_id: str) -> dict[str, str]:
+        """The notes and evidence typed here for ``question_id`` and not saved yet."""
+        if not self._boxes_filled or self.order[self.index] != question_id:
+            return {}
+        answer = self.answer
+        out = {}
+        try:
+            notes: str | None = self.query_one("#q-notes", TextArea).text
+            evidence: str | None = self.query_one("#q-evidence", Input).value.strip()
+        except NoMatches:
+            notes, evidence = self._notes_draft, self._evidence_draft
+        if notes is not None and notes != (answer.notes if answer else ""):
+            out["notes"] = notes
+        if evidence is not None and evidence != (answer.evidence if answer else ""):
+            out["evidence"] = evidence
+        return out
+
+    def resolved(self, question_id: str, keep: dict[str, str]) -> None:
+        """The conflict on ``question_id`` is settled: show the answer as it is now, with
+        ``keep`` (the user's text, to edit over theirs) in the boxes, unsaved."""
+        if not self._boxes_filled or self.order[self.index] != question_id:
+            return  # another question, or a screen just opened that fills itself
+        self.show(self.index, save_typing=False)
+        if not keep:
+            return
+        self._loading = True
+        try:
+            if "notes" in keep:
+                self._placed_notes = keep["notes"]
+                self.query_one("#q-notes", TextArea).text = keep["notes"]
+            if "evidence" in keep:
+                self._placed_evidence = keep["evidence"]
+                self.query_one("#q-evidence", Input).value = keep["evidence"]
+        finally:
+            self._loading = False
+        # Focus stays where the screen put it: a focus change here could race the one the
+        # screen makes as the dialog closes, and a blur saves.
+        self.notify(
+            "Theirs is saved; your text is in the box, not saved. Edit it (e, v) to put it "
+            "over theirs; leave it untouched to keep theirs.",
+            title=f"Editing {question_id}",
+            timeout=10,
+        )
 
     def render_state(self) -> None:
         """Refresh everything that depends on the current answer."""
@@ -332,7 +418,14 @@ class QuestionScreen(AppScreen):
 
     # -- answering ---------------------------------------------------------------------------
 
-    def _save(self, *, render: bool = True, **changes: object) -> None:
+    def _save(
+        self,
+        *,
+        render: bool = True,
+        expected: int | None = None,
+        vote: bool = False,
+        **changes: object,
+    ) -> None:
         workload = self.workload
         if workload is None:
             return
@@ -347,8 +440,11 @@ class QuestionScreen(AppScreen):
             answered_by=self.mllens.participant,
             **changes,  # type: ignore[arg-type]
         )
+        if not self.mllens.save_answer(answer, expected=expected, vote=vote):
+            if render:  # a ballot (or nothing): the workload's answer stays, nor is undone
+                self.render_state()
+            return
         self._undo.append((question_id, previous))
-        self.mllens.save_answer(answer)
         if (
             previous is not None
             and previous.status == "not_applicable"
@@ -439,12 +535,20 @@ class QuestionScreen(AppScreen):
                 return
             reason, why = result
             changes: dict[str, object] = {}
-            if why:  # "Other" comes with its explanation: kept at the top of the notes
+            voting = self.workload is not None and self.workload.in_workshop
+            if why and voting:  # the ballot's own note, not the workload's notes
+                changes["notes"] = f"N/A: {why}"
+            elif why:  # "Other" comes with its explanation: kept at the top of the notes
                 old = self.answer.notes if self.answer else ""
                 changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
                 self.query_one("#q-notes", TextArea).text = str(changes["notes"])
             self._save(
-                not_applicable=True, reason=NAReason(reason), level=None, choices=None, **changes
+                not_applicable=True,
+                reason=NAReason(reason),
+                level=None,
+                choices=None,
+                vote=True,
+                **changes,
             )
 
         self.app.push_screen(
@@ -453,6 +557,7 @@ class QuestionScreen(AppScreen):
                 [(r.value, r.label) for r in NAReason],
                 other=NAReason.OTHER.value,
                 current=current,
+                keys=[NA_KEYS[r.value] for r in NAReason],
             ),
             chosen,
         )
@@ -528,8 +633,10 @@ class QuestionScreen(AppScreen):
 
     @on(TextArea.Changed, "#q-notes")
     def notes_changed(self, event: TextArea.Changed) -> None:
-        if self._loading:
+        # The message comes after the text was set: placed text is not typing yet.
+        if self._loading or event.text_area.text == self._placed_notes:
             return
+        self._placed_notes = None
         self._notes_draft = event.text_area.text
         if self._notes_timer is not None:
             self._notes_timer.stop()
@@ -543,15 +650,27 @@ class QuestionScreen(AppScreen):
         if self._notes_timer is not None:
             self._notes_timer.stop()
             self._notes_timer = None
-        if not self._boxes_filled or self.workload is None or self.workload.read_only:
+        if not self._can_type():
             return
         try:
             text = self.query_one("#q-notes", TextArea).text
         except NoMatches:
             text = self._notes_draft
         answer = self.answer
+        if text == self._placed_notes:
+            return  # not edited since the conflict put it there
         if text is not None and text != (answer.notes if answer else ""):
-            self._save(notes=text, render=render)
+            expected = self._typed_over("notes", self._seen_notes)
+            self._save(notes=text, render=render, expected=expected)
+            self._seen_notes = text
+
+    def _can_type(self) -> bool:
+        """Typed text may be saved now: not on a milestone, and not while the conflict
+        dialog holds it (it is the "yours" there)."""
+        workload = self.workload
+        if not self._boxes_filled or workload is None or workload.read_only:
+            return False
+        return (workload.name, self.order[self.index]) not in self.mllens.conflicts
 
     def flush_edits(self) -> None:
         """Save the notes and evidence being typed now, without waiting for a pause in typing
@@ -561,7 +680,8 @@ class QuestionScreen(AppScreen):
 
     @on(Input.Changed, "#q-evidence")
     def evidence_changed(self, event: Input.Changed) -> None:
-        if not self._loading:
+        if not self._loading and event.value.strip() != self._placed_evidence:
+            self._placed_evidence = None
             self._evidence_draft = event.value
 
     @on(Input.Submitted, "#q-evidence")
@@ -574,15 +694,19 @@ class QuestionScreen(AppScreen):
         self._save_evidence()
 
     def _save_evidence(self, *, render: bool = True) -> None:
-        if not self._boxes_filled or self.workload is None or self.workload.read_only:
+        if not self._can_type():
             return
         try:
             value: str | None = self.query_one("#q-evidence", Input).value
         except NoMatches:
             value = self._evidence_draft
         answer = self.answer
+        if value is not None and value.strip() == self._placed_evidence:
+            return  # not edited since the conflict put it there
         if value is not None and value.strip() != (answer.evidence if answer else ""):
-            self._save(evidence=value.strip(), render=render)
+            expected = self._typed_over("evidence", self._seen_evidence)
+            self._save(evidence=value.strip(), render=render, expected=expected)
+            self._seen_evidence = value.strip()
 
     # -- moving ------------------------------------------------------------------------------
 

@@ -233,7 +233,7 @@ class WorkloadsScreen(AppScreen):
 
         app = self.mllens
         try:
-            app.store.create_workload(name, app.lens)
+            app.store.create_workload(name, app.lens, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -259,7 +259,7 @@ class WorkloadsScreen(AppScreen):
 
         app = self.mllens
         try:
-            app.store.rename_workload(old, new)
+            app.store.rename_workload(old, new, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -297,7 +297,7 @@ class WorkloadsScreen(AppScreen):
 
         app = self.mllens
         try:
-            app.store.delete_workload(name)
+            app.store.delete_workload(name, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
