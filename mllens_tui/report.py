@@ -17,7 +17,7 @@ from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
-from mllens_tui.formatting import plural
+from mllens_tui.formatting import plural, quantity
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens, Question
 from mllens_tui.scoring import GroupScore, PlanItem, Scores, risk_lowering_choices
@@ -80,7 +80,7 @@ def _answer_text(lens: Lens, answer: Answer) -> str:
     if answer.choices is not None:
         question = lens.question(answer.question_id)
         total = len(question.choices) if question is not None else 0
-        what = f"{len(answer.choices)} of {total} choices"
+        what = f"{len(answer.choices)} of {quantity(total, 'choice')}"
     else:
         level = lens.level(answer.level) if answer.level is not None else None
         what = f"level {answer.level}" + (f" ({level.name})" if level else "")
@@ -177,7 +177,8 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
         before = point.overall
     if len(points) > len(shown):
         lines.append("")
-        lines.append(f"({len(points) - len(shown)} earlier points not shown.)")
+        earlier = len(points) - len(shown)
+        lines.append(f"({quantity(earlier, 'earlier point')} not shown.)")
     return lines
 
 

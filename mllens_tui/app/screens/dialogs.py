@@ -202,9 +202,10 @@ Choose OptionList {
 
 
 class NotApplicable(ModalScreen[tuple[str, str] | None]):
-    """Why a question does not apply: a reason by 1-4 or enter; "Other" asks for a short
-    explanation too, since the reason alone then says nothing. Dismisses with
-    ``(reason, explanation)``; the explanation is empty for the named reasons."""
+    """Why a question does not apply: a reason by its letter key or enter; "Other" asks for
+    a short explanation too, since the reason alone then says nothing. Dismisses with
+    ``(reason, explanation)``; the explanation is empty for the named reasons. The keys are
+    letters, never digits: where this opens, 0-4 are levels."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="NotApplicable")
@@ -227,11 +228,16 @@ NotApplicable.other Input {
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
-        self, title: str, reasons: list[tuple[str, str]], *, other: str, current: str | None
+        self,
+        title: str,
+        reasons: list[tuple[str, str, str]],
+        *,
+        other: str,
+        current: str | None,
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.reasons = reasons
+        self.reasons = reasons  # (value, key, label)
         self.other = other
         self.current = current
 
@@ -239,31 +245,30 @@ NotApplicable.other Input {
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield OptionList(
-                *[
-                    Option(f"{i + 1}  {label}", id=value)
-                    for i, (value, label) in enumerate(self.reasons)
-                ]
+                *[Option(f"{key:>2}  {label}", id=value) for value, key, label in self.reasons]
             )
             yield Input(placeholder="why it does not apply (required)", id="na-why")
             yield Label("", id="na-error", classes="error")
             yield Label(
-                f"1-{len(self.reasons)} or enter to choose · escape to cancel",
+                f"{_keys_text([key for _, key, _ in self.reasons])} or enter to choose · "
+                "escape to cancel",
                 id="na-hint",
                 classes="hint",
             )
 
     def on_mount(self) -> None:
-        ids = [value for value, _ in self.reasons]
+        ids = [value for value, _, _ in self.reasons]
         option_list = self.query_one(OptionList)
         option_list.highlighted = ids.index(self.current) if self.current in ids else 0
 
     def on_key(self, event: events.Key) -> None:
         if self.has_class("other"):
             return
-        key = event.character or ""
-        if key.isdigit() and 1 <= int(key) <= len(self.reasons):
-            event.stop()
-            self._pick(self.reasons[int(key) - 1][0])
+        for value, key, _ in self.reasons:
+            if event.character == key:
+                event.stop()
+                self._pick(value)
+                return
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Header, Label, Static
 
 from mllens_tui.app.screens.base import AppScreen
+from mllens_tui.app.text import NA_REASON_KEYS
 from mllens_tui.app.workshop_actions import agree_flow, reveal
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.lens.model import Question
@@ -227,6 +228,7 @@ class PresentScreen(AppScreen):
             Choose(
                 f"{self.question.id} does not apply because…",
                 [(r.value, r.label) for r in NAReason],
+                keys=[NA_REASON_KEYS[r] for r in NAReason],  # 0-4 are levels here
             ),
             chosen,
         )

@@ -37,7 +37,7 @@ from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, NotApplicable
-from mllens_tui.app.text import STATUS_SYMBOL, risk_label
+from mllens_tui.app.text import NA_REASON_KEYS, STATUS_SYMBOL, risk_label
 from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.aws_review import exclusive_choices
@@ -450,7 +450,7 @@ class QuestionScreen(AppScreen):
         self.app.push_screen(
             NotApplicable(
                 f"{self.question.id} does not apply because…",
-                [(r.value, r.label) for r in NAReason],
+                [(r.value, NA_REASON_KEYS[r], r.label) for r in NAReason],
                 other=NAReason.OTHER.value,
                 current=current,
             ),
