@@ -154,3 +154,97 @@ async def test_every_level_and_its_evidence_shows_in_full(
                 # The end of each text shows: nothing was cut after the first lines.
                 tail = " ".join(text.split()[-2:])
                 assert tail in shown, (answered, tail)
+
+
+# -- the plan's footer fits 80 columns, the way back first; the rest is in help ------------------
+
+
+async def test_the_plan_footer_fits_80_columns_and_help_lists_the_rest(db_url: str) -> None:
+    workload(db_url)
+    app = make_app(db_url=db_url, workload="W")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        await pilot.press("question_mark")
+        await settle(pilot)
+        helped = screen_text(app)
+    assert footer.startswith("esc Back o Owner s Sort")
+    assert footer.rstrip().endswith("? Help / Search")  # nothing cut at the edge
+    for key, words in (("M", "Export the plan"), ("x", "How the score is computed")):
+        assert key not in footer.split() and words in helped
+
+
+# -- 16 colours: every word readable ----------------------------------------------------------
+
+# The 16 colours as the VGA palette (and rich's downgrade) has them: a terminal's own
+# palette differs a little, but bright black on black is hard to read in all of them.
+VGA = [
+    (0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0), (0, 0, 170), (170, 0, 170),
+    (0, 170, 170), (170, 170, 170), (85, 85, 85), (255, 85, 85), (85, 255, 85),
+    (255, 255, 85), (85, 85, 255), (255, 85, 255), (85, 255, 255), (255, 255, 255),
+]  # fmt: skip
+# Borders, scroll bars and bar-chart cells: drawings, not words.
+DRAWING = set("█▀▄▔▁▂▃▄▅▆▇▊▎▏▕╸╺━─│┃░ ")
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        parts = [v / 255 for v in rgb]
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _unreadable_words(app: MLLensApp) -> list[tuple[str, int, int]]:
+    from rich.color import Color, ColorSystem
+
+    def number(color: Color | None, default: int) -> int:
+        if color is None or color.is_default:
+            return default
+        return color.downgrade(ColorSystem.STANDARD).number or 0
+
+    found = []
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            if segment.style is None or set(segment.text) <= DRAWING:
+                continue
+            fg, bg = number(segment.style.color, 7), number(segment.style.bgcolor, 0)
+            if segment.style.reverse:
+                fg, bg = bg, fg
+            if _contrast(VGA[fg], VGA[bg]) < 3:
+                found.append((segment.text.strip(), fg, bg))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("question", "presses"),
+    [
+        (None, ()),  # the dashboard's section titles
+        (None, ("p",)),  # the pillar tabs
+        ("MLOE-01", ()),  # the scope line, the highlighted level and its evidence
+        ("MLOE-01", ("question_mark",)),  # help's title and hint
+        (None, ("i",)),  # the plan's cursor row and footer keys
+        (None, ("h", "space", "down", "down", "down", "c")),  # compare's note
+    ],
+)
+async def test_every_word_is_readable_in_16_colours(
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str | None,
+    presses: tuple[str, ...],
+) -> None:
+    from mllens_tui.demo import DEMO_NAME, install_demo
+
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "standard")
+    install_demo(Store.open(db_url), builtin_lens())
+    app = make_app(db_url=db_url, workload=DEMO_NAME, question=question)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+        assert _unreadable_words(app) == []

@@ -166,7 +166,8 @@ class QuestionScreen(AppScreen):
         head = f"[b]{escape(q.ids)}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
         if q.scope == "organisation":
             head += (
-                "\n[dim]Scope: the organisation around this workload, not the workload alone[/dim]"
+                "\n[$text-muted]Scope: the organisation around this workload, not the workload "
+                "alone[/]"
             )
         self.query_one("#q-head", Static).update(head)
         self.query_one("#q-title", Static).update(f"[b]{escape(q.title)}[/b]")
@@ -316,7 +317,8 @@ class QuestionScreen(AppScreen):
             prompt: str | Group = label
             if shows:
                 # Indented as a block, so that its wrapped lines stay under the level's text.
-                evidence_line = Text(f"Evidence: {shows}", style="dim")
+                # Italic, not dim: dim turns grey, unreadable on the cursor row in 16 colours.
+                evidence_line = Text(f"Evidence: {shows}", style="italic")
                 prompt = Group(Text.from_markup(label), Padding(evidence_line, (0, 0, 0, 4)))
             options.append(Option(prompt, id=str(level.level)))
         # The evidence box asks for what shows the chosen level.

@@ -1,4 +1,5 @@
-"""Every command-line summary with a count reads right for one and for two (issue 14)."""
+"""The command line after a day of real use (issue 14): every summary with a count reads right
+for one and for two, and a report names the workload's tags."""
 
 from __future__ import annotations
 
@@ -83,3 +84,21 @@ def test_check_max_age_in_days(capsys: pytest.CaptureFixture[str], n: int, tmp_p
     policy.write_text(f"[policy]\nmax_age_days = {n}\n")
     out = run(capsys, "check", "--workload", "W", "--policy", str(policy))
     assert f" {many(n, 'day')} (newest:" in out
+
+
+# -- a workload's tags are in its report (issue 14's follow-ups) ---------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_report_names_the_workloads_tags(
+    capsys: pytest.CaptureFixture[str], db_url: str, fmt: str
+) -> None:
+    import json
+
+    Store.open(db_url).create_workload("W", builtin_lens())
+    run(capsys, "workload", "tag", "W", "team-risk", "prod")
+    out = run(capsys, "report", "W", "--format", fmt)
+    if fmt == "json":
+        assert json.loads(out)["tags"] == ["prod", "team-risk"]
+    else:
+        assert "Tags: prod, team-risk" in out
