@@ -199,24 +199,28 @@ def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def _unreadable_words(app: MLLensApp) -> list[tuple[str, int, int]]:
+def _unreadable_words(app: MLLensApp, sixteen: bool = True) -> list[str]:
+    """The words drawn with too little contrast: in 16 colours as the terminal's palette
+    shows them, else (NO_COLOR's greys) as drawn."""
     from rich.color import Color, ColorSystem
 
-    def number(color: Color | None, default: int) -> int:
+    def rgb(color: Color | None, default: int) -> tuple[int, int, int]:
         if color is None or color.is_default:
-            return default
-        return color.downgrade(ColorSystem.STANDARD).number or 0
+            return VGA[default]
+        if sixteen:
+            return VGA[color.downgrade(ColorSystem.STANDARD).number or 0]
+        return color.get_truecolor()
 
     found = []
     for strip in app.screen._compositor.render_strips():
         for segment in strip:
             if segment.style is None or set(segment.text) <= DRAWING:
                 continue
-            fg, bg = number(segment.style.color, 7), number(segment.style.bgcolor, 0)
+            fg, bg = rgb(segment.style.color, 7), rgb(segment.style.bgcolor, 0)
             if segment.style.reverse:
                 fg, bg = bg, fg
-            if _contrast(VGA[fg], VGA[bg]) < 3:
-                found.append((segment.text.strip(), fg, bg))
+            if _contrast(fg, bg) < 3:
+                found.append(segment.text.strip())
     return found
 
 
@@ -248,3 +252,30 @@ async def test_every_word_is_readable_in_16_colours(
             await pilot.press(key)
             await settle(pilot)
         assert _unreadable_words(app) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "presses"),
+    [
+        (None, ()),  # the section titles and the matrix's cells
+        ("MLOE-01", ("question_mark",)),  # help's title and hint
+        (None, ("h", "space", "down", "down", "down", "c")),  # compare's section title
+    ],
+)
+async def test_every_word_is_readable_with_no_color(
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str | None,
+    presses: tuple[str, ...],
+) -> None:
+    from mllens_tui.demo import DEMO_NAME, install_demo
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    install_demo(Store.open(db_url), builtin_lens())
+    app = make_app(db_url=db_url, workload=DEMO_NAME, question=question)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+        assert _unreadable_words(app, sixteen=False) == []
