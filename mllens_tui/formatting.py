@@ -25,6 +25,11 @@ def plural(count: int, word: str, many: str = "") -> str:
     return word if count == 1 else (many or word + "s")
 
 
+def quantity(count: int, word: str, many: str = "") -> str:
+    """A count and its noun: ``quantity(1, "answer")`` -> '1 answer', 2 -> '2 answers'."""
+    return f"{count} {plural(count, word, many)}"
+
+
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and
 # isolates that can make a terminal show text in another order than it is stored.
 _UNSAFE = {

@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from mllens_tui.formatting import quantity
 from mllens_tui.lens.model import Lens
 from mllens_tui.problems import Collector, InputError, Problem
 from mllens_tui.scoring import Scores
@@ -360,7 +361,7 @@ def _age(
         passed,
         days,
         limit,
-        f"{days:g} {'<=' if passed else '>'} {limit} days (newest: {what}, {when})",
+        f"{days:g} {'<=' if passed else '>'} {quantity(limit, 'day')} (newest: {what}, {when})",
     )
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from mllens_tui.formatting import arrow, pct
+from mllens_tui.formatting import arrow, pct, quantity
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import Scores
 
@@ -140,7 +140,7 @@ class Filter:
         if self.environment is not None:
             parts.append(f"environment {self.environment}")
         if self.stale_days is not None:
-            parts.append(f"not assessed in {self.stale_days} days")
+            parts.append(f"not assessed in {quantity(self.stale_days, 'day')}")
         return ", ".join(parts)
 
 
@@ -347,7 +347,7 @@ def shared_weaknesses(portfolio: Portfolio) -> list[str]:
     """A line per pillar weak in most of the workloads shown."""
     names = {c.pillar: c.title for c in portfolio.columns}
     return [
-        f"{names[s.pillar]} is below {pct(WEAK)} in {s.weak} of {s.scored} workloads "
+        f"{names[s.pillar]} is below {pct(WEAK)} in {s.weak} of {quantity(s.scored, 'workload')} "
         f"(mean {pct(s.mean)}): a shared problem"
         for s in portfolio.summary.values()
         if s.shared
@@ -405,9 +405,9 @@ def _table(portfolio: Portfolio) -> tuple[list[str], list[list[str]], list[list[
 def _heading(portfolio: Portfolio) -> str:
     shown = len(portfolio.rows)
     text = (
-        f"{shown} of {portfolio.total} workloads"
+        f"{shown} of {quantity(portfolio.total, 'workload')}"
         if shown != portfolio.total
-        else (f"{shown} workload{'s' if shown != 1 else ''}")
+        else quantity(shown, "workload")
     )
     wanted = portfolio.filter.describe()
     return text + (f" ({wanted})" if wanted else "")

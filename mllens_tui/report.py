@@ -17,7 +17,7 @@ from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
-from mllens_tui.formatting import plural
+from mllens_tui.formatting import plural, quantity
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens, Question
 from mllens_tui.scoring import GroupScore, PlanItem, Scores, risk_lowering_choices
@@ -80,7 +80,7 @@ def _answer_text(lens: Lens, answer: Answer) -> str:
     if answer.choices is not None:
         question = lens.question(answer.question_id)
         total = len(question.choices) if question is not None else 0
-        what = f"{len(answer.choices)} of {total} choices"
+        what = f"{len(answer.choices)} of {quantity(total, 'choice')}"
     else:
         level = lens.level(answer.level) if answer.level is not None else None
         what = f"level {answer.level}" + (f" ({level.name})" if level else "")
@@ -177,7 +177,8 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
         before = point.overall
     if len(points) > len(shown):
         lines.append("")
-        lines.append(f"({len(points) - len(shown)} earlier points not shown.)")
+        earlier = len(points) - len(shown)
+        lines.append(f"({quantity(earlier, 'earlier point')} not shown.)")
     return lines
 
 
@@ -234,10 +235,11 @@ def report_markdown(
     previous_label: str = "the previous milestone",
     answers: Mapping[str, Answer] | None = None,
     owners: Mapping[str, Ownership] | None = None,
+    tags: Sequence[str] = (),
 ) -> str:
-    """The stakeholder report: headline, pillar and phase tables, trend, the top ten gaps
-    (with their owners and due dates) and, given ``answers``, every answer with the evidence
-    and notes behind it.
+    """The stakeholder report: the workload's ``tags``, headline, pillar and phase tables,
+    trend, the top ten gaps (with their owners and due dates) and, given ``answers``, every
+    answer with the evidence and notes behind it.
 
     ``previous_scores`` (with ``previous_label``) adds trend arrows since that milestone;
     ``milestone`` names the state being reported, when it is not the current one.
@@ -249,6 +251,8 @@ def report_markdown(
     lines.append(
         f"Lens version {lens.version}" + (f", milestone **{milestone}**" if milestone else "")
     )
+    if tags:
+        lines += ["", "Tags: " + ", ".join(_md_text(tag) for tag in tags)]
     if scores.weights == "equal":
         lines.append("(equal weights: every question and pillar weighs 1)")
     lines.append("")
@@ -374,10 +378,11 @@ def report_text(
     color: bool = False,
     answers: Mapping[str, Answer] | None = None,
     owners: Mapping[str, Ownership] | None = None,
+    tags: Sequence[str] = (),
 ) -> str:
-    """The terminal report: the summary (plan items with their owners and, for choice
-    questions, the choices that would lower their risk), the charts drawn as text at
-    ``width`` and, given ``answers``, every answer."""
+    """The terminal report: the summary (under its heading the workload's ``tags``; plan
+    items with their owners and, for choice questions, the choices that would lower their
+    risk), the charts drawn as text at ``width`` and, given ``answers``, every answer."""
     points = _ordered(history_points)
     target = target_score(scores)
     heading = f"{workload_name} ({milestone})" if milestone else workload_name
@@ -385,6 +390,8 @@ def report_text(
     summary = scores_text(
         lens, scores, workload=heading, owners=owners, answers=answers
     ).splitlines()
+    if tags:
+        summary.insert(1, "Tags: " + ", ".join(tags))
     parts = ["\n".join(_clip(line, width) for line in summary)]
     if previous_scores is not None:
         parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))
@@ -445,10 +452,11 @@ def report_json(
     previous_label: str | None = None,
     answers: Mapping[str, Answer] | None = None,
     owners: Mapping[str, Ownership] | None = None,
+    tags: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The scoring JSON plus the workload, the milestone, the history series, the trend,
-    the answers (question order; ``na_reason``, ``notes``, ``evidence``, who and when) and,
-    given ``owners``, each plan item's ``owner`` and ``due`` (null when none).
+    """The scoring JSON plus the workload, its ``tags``, the milestone, the history series,
+    the trend, the answers (question order; ``na_reason``, ``notes``, ``evidence``, who and
+    when) and, given ``owners``, each plan item's ``owner`` and ``due`` (null when none).
 
     Returns the document as a dict, ready for ``json.dumps``.
     """
@@ -460,6 +468,7 @@ def report_json(
             entry["due"] = ownership.due.isoformat() if ownership.due else None
     doc["answers"] = [_answer_json(answer) for answer in _answered(lens, answers or {})]
     doc["workload"] = workload_name
+    doc["tags"] = list(tags)
     doc["milestone"] = milestone
     doc["history"] = [point.to_json() for point in _ordered(history_points)]
     if previous_scores is not None:

@@ -182,9 +182,6 @@ class _Accumulator:
         self.t_sum = 0.0
         self.risks = dict.fromkeys(RISK_KEYS, 0)
 
-    def add(self, qs: QuestionScore) -> None:
-        self.add_terms(qs.status, qs.risk, *_terms(qs))
-
     def add_terms(
         self, status: Status, risk: str, e: float, ev: float, eg: float, et: float
     ) -> None:

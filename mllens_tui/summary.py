@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mllens_tui.assessment import Answer, Ownership
-from mllens_tui.formatting import arrow, pct, plural
+from mllens_tui.formatting import arrow, pct, plural, quantity
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores, risk_lowering_choices
 from mllens_tui.snapshot import Comparison, Delta
@@ -100,7 +100,7 @@ def scores_text(
                     lines.append(f"{'':>5}+ {choice.title}{plan}")
     if scores.unanswered:
         lines.append("")
-        lines.append(f"Unanswered: {len(scores.unanswered)} applicable questions")
+        lines.append(f"Unanswered: {quantity(len(scores.unanswered), 'applicable question')}")
     return "\n".join(lines)
 
 
@@ -153,7 +153,7 @@ def _state_text(state: Mapping[str, object]) -> str:
     if "level" in state:
         parts.append(f"level {state['level']}")
     if "choices" in state:
-        parts.append(f"{len(state['choices'])} choices")  # type: ignore[arg-type]
+        parts.append(quantity(len(state["choices"]), "choice"))  # type: ignore[arg-type]
     if "target" in state:
         parts.append(f"target {state['target']}")
     return ", ".join(parts)

@@ -49,9 +49,9 @@ async def test_answer_five_questions_then_dashboard_and_database_agree(
         assert "MLOE-01" in text_of(app, "#q-head")
         await pilot.press("2", "right_square_bracket")  # MLOE-01 = 2
         await pilot.press("4", "right_square_bracket")  # MLOE-02 = 4
-        await pilot.press("n")  # MLOE-03 = N/A
+        await pilot.press("n")  # MLOE-03 = N/A, reason b (business priorities)
         await settle(pilot)
-        await pilot.press("b")  # business priorities (digits are levels)
+        await pilot.press("b")
         await pilot.press("right_square_bracket", "0")  # MLOE-04 = 0
         await pilot.press("e", *"no owner yet", "escape")  # notes on MLOE-04
         await pilot.press("right_square_bracket", "3")  # MLOE-05 = 3

@@ -82,7 +82,7 @@ async def test_na_other_asks_for_an_explanation_and_keeps_it_in_the_notes(db_url
     app = make_app(db_url=db_url, workload="W", question="MLOE-02")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n", "t")  # Other
+        await pilot.press("n", "o")  # Other
         await settle(pilot)
         assert isinstance(app.focused, Input)
         await pilot.press("enter")  # empty: refused

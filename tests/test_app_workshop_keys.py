@@ -89,12 +89,12 @@ async def test_ballots_for_every_level_and_n_a_with_a_reason_on_both_screens(db_
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, NotApplicable)
-        await pilot.press("o")  # out of scope (digits are levels)
+        await pilot.press("s")  # out of scope (digits are levels)
         await settle(pilot)
         ballot = store.workshop_ballots("W")[0]["MLOE-01"][0]
         assert ballot.not_applicable and ballot.reason == NAReason.OUT_OF_SCOPE
         # "Other" asks why: the explanation is the ballot's, not the workload's notes.
-        await pilot.press("n", "t", *"batch only", "enter")
+        await pilot.press("n", "o", *"batch only", "enter")
         await settle(pilot)
         ballot = store.workshop_ballots("W")[0]["MLOE-01"][0]
         assert (ballot.reason, ballot.notes) == (NAReason.OTHER, "N/A: batch only")
@@ -136,7 +136,7 @@ async def test_a_choice_question_in_a_workshop_says_it_takes_no_ballots(
         assert store.answers("nightly") == {}
         assert store.workshop_ballots("nightly")[0] == {}
         assert any("takes no ballots" in n or "ballots hold a level" in n for n in notices(app))
-        await pilot.press("n", "o")
+        await pilot.press("n", "s")
         await settle(pilot)
         assert store.answers("nightly") == {}
         state = app.screen.query_one("#q-state", Static).render()

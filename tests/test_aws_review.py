@@ -149,7 +149,7 @@ def test_list_answers_creates_a_workload_with_a_milestone_and_reports_risks(
     assert f"milestone {state['milestones'][0]!r}" in out
     assert "(created; 1 answered, 1 N/A)" in out
     # AWS said MEDIUM; this lens's rules give NONE for CI + rollback.
-    assert "Risk differs from this tool's rules on 1 questions:\n" in out
+    assert "Risk differs from this tool's rules on 1 question:\n" in out
     assert "  mo_deploy: AWS MEDIUM, here NONE\n" in out
 
 
@@ -348,7 +348,7 @@ def test_export_writes_one_update_answer_input_per_answered_question(
         LENS_ARN,
     )
     assert "Wrote 2 update-answer inputs" in out
-    assert "(1 questions without answers left out); nothing was sent to AWS" in out
+    assert "(1 question without answers left out); nothing was sent to AWS" in out
     assert json.loads(target.read_text(encoding="utf-8")) == [
         {
             "WorkloadId": WORKLOAD_ID,

@@ -76,7 +76,7 @@ async def test_every_field_given_just_before_quitting_is_saved(db_url: str, work
         # evidenced (key e of: n not stated, a asserted, e evidenced, v verified), notes, evidence.
         await pilot.press("1", "t", "3", "c", "e", "e", *"half done", "escape")
         await pilot.press("v", *"JIRA-12", "enter")
-        # MLOE-02: N/A for architecture constraints (key a), and quit in the same breath.
+        # MLOE-02: N/A for architecture constraints (reason a), and quit in the same breath.
         await pilot.press("right_square_bracket", "n", "a", "ctrl+q")
     first = stored(db_url, "MLOE-01")
     assert (first.level, first.target, first.confidence) == (1, 3, Confidence.EVIDENCED)

@@ -596,7 +596,7 @@ def test_workload_answered_now_is_fresh(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 4
     lines = rule_lines(out)
     assert lines[0] == "FAIL require.MLSEC-05: level 2 < 3"
-    assert lines[1].startswith("PASS max_age_days: 0 <= 1 days (newest: answer to MLSEC-05, ")
+    assert lines[1].startswith("PASS max_age_days: 0 <= 1 day (newest: answer to MLSEC-05, ")
 
 
 def test_unknown_workload_exits_1_and_bad_policy_names_pillar(

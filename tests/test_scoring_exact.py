@@ -442,3 +442,24 @@ def test_pillars_only_leaves_phases_cells_and_plan_empty() -> None:
     assert (lean.phases, lean.cells, lean.plan) == ({}, {}, ())
     assert lean.overall == full.overall and lean.pillars == full.pillars
     assert full.plan != () and len(full.cells) == 4
+
+
+def test_risk_lowering_choices_with_the_choices_kept_and_rules_that_are_not_monotonic() -> None:
+    def ids(rules: tuple[RiskRule, ...], *selected: str) -> list[str]:
+        question = choice_question("Q", "ops", rules)
+        return [c.id for c in risk_lowering_choices(question, selected)]
+
+    # b lowers HIGH to MEDIUM only with the a already chosen, and NONE needs c, not b.
+    kept = (
+        RiskRule("!(a && b) && !c", Risk.HIGH),
+        RiskRule("!c", Risk.MEDIUM),
+        RiskRule("default", Risk.NONE),
+    )
+    assert ids(kept, "a") == ["b", "c"]
+    # Choosing every other choice stays MEDIUM, though leaving c out would make it HIGH:
+    # no choice lowers the risk, so none is listed.
+    stuck = (RiskRule("a && b && !c", Risk.HIGH), RiskRule("default", Risk.MEDIUM))
+    assert ids(stuck) == []
+    # "None of these" lowers the risk on its own, since choosing it clears a.
+    exclusive = (RiskRule("a", Risk.HIGH), RiskRule("default", Risk.NONE))
+    assert ids(exclusive, "a") == ["q_no"]

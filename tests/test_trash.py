@@ -86,7 +86,7 @@ def test_delete_then_restore_gives_back_identical_export_bytes(
     assert trashed[0]["milestones"] == 1 and trashed[0]["answered"] == 2
 
     out = ok(capsys, "workload", "restore", "fraud")
-    assert "Restored workload 'fraud' with 2 answers and 1 milestones" in out
+    assert "Restored workload 'fraud' with 2 answers and 1 milestone" in out
     assert "The trash is empty." in ok(capsys, "workload", "trash")
     with Store.open(db_url) as store:
         assert dumps(store.snapshot("fraud"), ml_lens) == before

@@ -163,13 +163,13 @@ def test_merge_reports_conflicts_and_never_averages(
     )
     out = ok(capsys, "workshop", "merge", a, b, "--into", "w")
     assert "2 questions answered where they agree" in out
-    assert "1 conflicts, left unchanged" in out and "MLOE-02    ann: level 0, bo: level 4" in out
+    assert "1 conflict, left unchanged" in out and "MLOE-02    ann: level 0, bo: level 4" in out
     with Store.open(db_url) as store:
         answers = store.answers("w")
         assert answers["MLOE-01"].level == 2 and answers["MLOE-03"].not_applicable
         assert answers["MLOE-02"].level == 3  # the conflict left the stored answer alone
     out = ok(capsys, "workshop", "merge", a, b, "--into", "w", "--as-ballots")
-    assert "as 5 ballots" in out and "conflicts, to discuss" in out
+    assert "as 5 ballots" in out and "1 conflict, to discuss" in out
     revealed = ok(capsys, "workshop", "reveal", "w", "MLOE-02")
     assert "ann 0, bo 4" in revealed
     code, _, err = run(capsys, "workshop", "merge", str(tmp_path / "nope.toml"), "--into", "w")

@@ -283,6 +283,9 @@ class MLLensApp(LiveUpdates, App[None]):
     # -- start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from mllens_tui.app.palette import use_sixteen_colours
+
+        use_sixteen_colours(self)
         # Draw the first screen before the database and lens imports compete for the GIL.
         self.call_after_refresh(self._connect)
         self._catch_signals()

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from mllens_tui.assessment import NAReason
 from mllens_tui.formatting import arrow, pct, plural
 
-__all__ = ["NA_KEYS", "STATUS_SYMBOL", "arrow", "pct", "plural", "risk_label"]
+__all__ = ["NA_REASON_KEYS", "STATUS_SYMBOL", "arrow", "pct", "plural", "risk_label"]
 
 STATUS_SYMBOL = {"answered": "●", "not_applicable": "⊘", "unanswered": "○"}
 
-# The key of each N/A reason (by its value) in every dialog that asks for one: letters, since
-# wherever a question is answered the digits mean levels, in its dialogs too.
-NA_KEYS = {
-    "out_of_scope": "o",
-    "business_priorities": "b",
-    "architecture_constraints": "a",
-    "other": "t",
+# The key of each N/A reason in its dialog: letters, since where the dialog opens 0-4 are
+# levels; the first letter of the reason's words but "s" for out of scope, as "o" is Other.
+NA_REASON_KEYS = {
+    NAReason.OUT_OF_SCOPE: "s",
+    NAReason.BUSINESS_PRIORITIES: "b",
+    NAReason.ARCHITECTURE_CONSTRAINTS: "a",
+    NAReason.OTHER: "o",
 }
 
 

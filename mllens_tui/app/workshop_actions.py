@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mllens_tui.app.text import NA_KEYS
+from mllens_tui.app.text import NA_REASON_KEYS
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.workshop import discussion_order
 
@@ -75,7 +75,7 @@ def agree_flow(app: MLLensApp, question_id: str) -> None:
     # Keyed as on the question screen: a level by its digit, N/A reasons by letters.
     options = [(str(lv.level), lv.name) for lv in lens.levels]
     options += [(f"na:{r.value}", f"N/A: {r.label}") for r in NAReason]
-    keys = [str(lv.level) for lv in lens.levels] + [NA_KEYS[r.value] for r in NAReason]
+    keys = [str(lv.level) for lv in lens.levels] + [NA_REASON_KEYS[r] for r in NAReason]
     current = workload.answers.get(question_id)
     name = workload.name
     expected = workload.revisions.get(question_id, 0)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mllens_tui.cli.base import EXIT_OK, EXIT_STORAGE, EXIT_USAGE, CliError, _out, lens_lookup
+from mllens_tui.formatting import quantity
 
 if TYPE_CHECKING:
     from mllens_tui.aws_review import AwsReview
@@ -83,14 +84,16 @@ def cmd_lens_export(args: argparse.Namespace) -> int:
     pillars = exported.document["pillars"]
     choices = sum(len(q["choices"]) for p in pillars for q in p["questions"])
     how = (
-        f"; its {len(lens.questions)} practices are grouped into {len(exported.questions)} "
-        "questions, one choice each (see README, 'Working with the AWS Well-Architected Tool')"
+        f"; its {quantity(len(lens.questions), 'practice')} are grouped into "
+        f"{quantity(len(exported.questions), 'question')}, one choice each "
+        "(see README, 'Working with the AWS Well-Architected Tool')"
         if exported.grouped
         else ""
     )
     _out(
-        f"Exported {lens.name} as an AWS custom lens: {len(pillars)} pillars, "
-        f"{len(exported.questions)} questions, {choices} choices -> {args.output}{how}"
+        f"Exported {lens.name} as an AWS custom lens: {quantity(len(pillars), 'pillar')}, "
+        f"{quantity(len(exported.questions), 'question')}, {quantity(choices, 'choice')} "
+        f"-> {args.output}{how}"
     )
     return EXIT_OK
 
@@ -120,8 +123,9 @@ def cmd_lens_validate_aws(args: argparse.Namespace) -> int:
     questions = [q for p in document["pillars"] for q in p["questions"]]
     choices = sum(len(q["choices"]) for q in questions)
     _out(
-        f"{args.path} passes every limit of the AWS lens format: {len(document['pillars'])} "
-        f"pillars, {len(questions)} questions, {choices} choices"
+        f"{args.path} passes every limit of the AWS lens format: "
+        f"{quantity(len(document['pillars']), 'pillar')}, "
+        f"{quantity(len(questions), 'question')}, {quantity(choices, 'choice')}"
     )
     return EXIT_OK
 
@@ -231,14 +235,18 @@ def cmd_import_aws_review(args: argparse.Namespace) -> int:
         store.create_milestone(name, milestone, lens)
     verb = "updated" if exists else "created"
     _out(
-        f"Imported {len(result.answers)} answers from {args.file} into workload {name!r} "
+        f"Imported {quantity(len(result.answers), 'answer')} from {args.file} "
+        f"into workload {name!r} "
         f"({verb}; {record.answered_count} answered, {record.not_applicable_count} N/A); "
         f"milestone {milestone!r}"
     )
     for note in result.notes:
         _out(f"note: {note}")
     if result.mismatches:
-        _out(f"Risk differs from this tool's rules on {len(result.mismatches)} questions:")
+        _out(
+            f"Risk differs from this tool's rules on "
+            f"{quantity(len(result.mismatches), 'question')}:"
+        )
         for m in result.mismatches:
             _out(f"  {m.question_id}: AWS {m.aws_risk}, here {m.our_risk}")
     else:
@@ -284,7 +292,8 @@ def cmd_export_aws_review(args: argparse.Namespace) -> int:
         Path(args.output).chmod(Path(args.output).stat().st_mode | 0o111)
     left = len(exported.questions) - len(inputs)
     _out(
-        f"Wrote {len(inputs)} update-answer inputs for workload {record.name!r} to "
-        f"{args.output} ({left} questions without answers left out); nothing was sent to AWS"
+        f"Wrote {quantity(len(inputs), 'update-answer input')} for workload {record.name!r} to "
+        f"{args.output} ({quantity(left, 'question')} without answers left out); "
+        "nothing was sent to AWS"
     )
     return EXIT_OK

@@ -7,6 +7,7 @@ import argparse
 import shlex
 
 from mllens_tui.cli.base import EXIT_OK, EXIT_STORAGE, _out
+from mllens_tui.formatting import plural, quantity
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -29,7 +30,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if report.healthy:
         _out("Check     ok (PRAGMA integrity_check)")
     else:
-        _out(f"Check     DAMAGED ({len(report.findings)} findings of PRAGMA integrity_check):")
+        _out(
+            f"Check     DAMAGED ({quantity(len(report.findings), 'finding')} of PRAGMA "
+            "integrity_check):"
+        )
         for finding in report.findings:
             _out(f"            {finding}")
     if args.recover:
@@ -40,7 +44,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             orphans = result.orphans.get(table, 0)
             extra = ", part of the table could not be read" if table in result.unreadable else ""
             extra += f", {orphans} left out (their parent was lost)" if orphans else ""
-            _out(f"  {table:<17} {count:>7} rows{extra}")
+            _out(f"  {table:<17} {count:>7} {plural(count, 'row')}{extra}")
         if not result.whole:
             _out("Rows on the damaged pages are not in the copy: check it before you use it.")
         _out(f"{report.path} was not changed. Check the copy, e.g.:")

@@ -19,6 +19,7 @@ from mllens_tui.cli.base import (
     _store,
     read_snapshot,
 )
+from mllens_tui.formatting import quantity
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -45,7 +46,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         ) from None
     what = f"milestone {args.milestone!r} of " if args.milestone else ""
     _out(
-        f"Exported {what}workload {args.workload!r} ({len(snapshot.answers)} answers) "
+        f"Exported {what}workload {args.workload!r} ({quantity(len(snapshot.answers), 'answer')}) "
         f"to {args.output}"
     )
     return EXIT_OK
@@ -75,7 +76,7 @@ def _import_one(args: argparse.Namespace, path: str) -> int:
     if args.as_milestone:
         _out(
             f"Imported {path} as milestone {milestone_name_for(snapshot)!r} of workload "
-            f"{record.name!r} ({len(snapshot.answers)} answers)"
+            f"{record.name!r} ({quantity(len(snapshot.answers), 'answer')})"
         )
         return EXIT_OK
     if snapshot.milestone is not None:
@@ -118,8 +119,10 @@ def _import_many(args: argparse.Namespace, paths: list[str]) -> int:
                 if exc.exit_code != EXIT_INVALID:
                     _err(f"refused {path}: {exc.message}")
                     left = len(paths) - index - 1
-                    _err(f"stopped: {left} file{'s' if left != 1 else ''} not tried")
-                    _out(f"{imported} imported, {refused} refused of {len(paths)} files")
+                    _err(f"stopped: {quantity(left, 'file')} not tried")
+                    _out(
+                        f"{imported} imported, {refused} refused of {quantity(len(paths), 'file')}"
+                    )
                     return exc.exit_code
                 code = EXIT_INVALID
                 _err(f"refused {path}: {exc.message}")
@@ -135,5 +138,5 @@ def _import_many(args: argparse.Namespace, paths: list[str]) -> int:
                     f"imported {path} into workload {record.name!r}: "
                     f"{record.answered_count} answered, {record.not_applicable_count} N/A"
                 )
-    _out(f"{imported} imported, {refused} refused of {len(paths)} files")
+    _out(f"{imported} imported, {refused} refused of {quantity(len(paths), 'file')}")
     return code

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mllens_tui.cli.base import EXIT_OK, EXIT_USAGE, CliError, _lens, _out, _print_json
+from mllens_tui.formatting import plural, quantity
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens, Question
@@ -39,8 +40,9 @@ def cmd_lens_validate(args: argparse.Namespace) -> int:
     else:
         lens = resolve_lens(args.path or getattr(args, "lens", None))
     _out(
-        f"{lens.name} ({lens.id} {lens.version}) is valid: {len(lens.pillars)} pillars, "
-        f"{len(lens.phases)} phases, {len(lens.questions)} questions"
+        f"{lens.name} ({lens.id} {lens.version}) is valid: "
+        f"{quantity(len(lens.pillars), 'pillar')}, {quantity(len(lens.phases), 'phase')}, "
+        f"{quantity(len(lens.questions), 'question')}"
     )
     _out(f"content hash: {lens.content_hash}")
     return EXIT_OK
@@ -172,21 +174,27 @@ def cmd_lens_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _questions(count: int) -> str:
+    """The question count of one lens list row, in a column of its own width."""
+    return f"{count:>4} {plural(count, 'question'):<9}"
+
+
 def cmd_lens_list(args: argparse.Namespace) -> int:
     from mllens_tui import paths
     from mllens_tui.lens.registry import builtin_lens, installed_lens_paths, load_path
     from mllens_tui.problems import InputError
 
     lens = builtin_lens()
-    _out(f"{lens.id:<32} {lens.version:<10} {len(lens.questions):>4} questions  (built in)")
+    _out(f"{lens.id:<32} {lens.version:<10} {_questions(len(lens.questions))}  (built in)")
     for path in installed_lens_paths():
         try:
             user = load_path(path)
         except InputError as exc:
             count = len(exc.problems)
-            _out(f"{path.name:<32} INVALID: {count} problems (mllens lens validate {path})")
+            problems = quantity(count, "problem")
+            _out(f"{path.name:<32} INVALID: {problems} (mllens lens validate {path})")
             continue
-        _out(f"{user.id:<32} {user.version:<10} {len(user.questions):>4} questions  {path}")
+        _out(f"{user.id:<32} {user.version:<10} {_questions(len(user.questions))}  {path}")
     _out()
     _out(f"User lenses live in {paths.user_lenses_dir()}")
     return EXIT_OK
@@ -233,5 +241,6 @@ def cmd_lens_import(args: argparse.Namespace) -> int:
     from mllens_tui.files import write_atomic
 
     write_atomic(target, lens_to_toml(lens))
-    _out(f"Imported {lens.name} as lens {lens.id!r} ({len(lens.questions)} questions) -> {target}")
+    questions = quantity(len(lens.questions), "question")
+    _out(f"Imported {lens.name} as lens {lens.id!r} ({questions}) -> {target}")
     return EXIT_OK

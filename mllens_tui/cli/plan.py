@@ -22,6 +22,7 @@ from mllens_tui.cli.base import (
     _question,
     _store,
 )
+from mllens_tui.formatting import quantity
 
 if TYPE_CHECKING:
     from mllens_tui.assessment import Ownership
@@ -161,7 +162,7 @@ def _list(args: argparse.Namespace, workload: str) -> int:
     if not gaps and not unanswered:
         _out(f"{record.name}: nothing to improve; every answered question meets its target.")
         return EXIT_OK
-    _out(f"{record.name}: {len(gaps)} gaps to target, {len(unanswered)} unanswered")
+    _out(f"{record.name}: {quantity(len(gaps), 'gap')} to target, {len(unanswered)} unanswered")
     _out(f"{'#':>3}  {'ID':<10} {'Risk':<6} {'Due':<10}  {'Owner':<16}  Best practice")
     rank = {item.question_id: n for n, item in enumerate(scores.plan, start=1)}
     for qid in [*gaps, *unanswered]:

@@ -49,6 +49,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         milestone=args.milestone,
         answers=snapshot.answers,
         owners=snapshot.plan,
+        tags=snapshot.tags or (),
     )
     label = previous_name or "the previous milestone"
     if args.format == "json":

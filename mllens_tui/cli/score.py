@@ -18,6 +18,7 @@ from mllens_tui.cli.base import (
     _store,
     read_snapshot,
 )
+from mllens_tui.formatting import quantity
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
@@ -66,7 +67,7 @@ def cmd_snapshot_validate(args: argparse.Namespace) -> int:
     kind = f"milestone {snapshot.milestone.name!r} of " if snapshot.milestone else ""
     _out(
         f"{args.file} is valid: {kind}workload {snapshot.workload_name!r}, lens {lens.id}, "
-        f"{len(snapshot.answers)} answers"
+        f"{quantity(len(snapshot.answers), 'answer')}"
     )
     _hash_note(snapshot, lens, args.file)
     return EXIT_OK

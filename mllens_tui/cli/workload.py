@@ -24,6 +24,7 @@ from mllens_tui.cli.base import (
     _when,
 )
 from mllens_tui.cli.base import _print_json as _json
+from mllens_tui.formatting import quantity
 
 if TYPE_CHECKING:
     from mllens_tui.assessment import Answer
@@ -114,7 +115,7 @@ def cmd_workload_create(args: argparse.Namespace) -> int:
         )
     _out(
         f"Created workload {record.name!r}, assessed against {lens.name} "
-        f"({lens.id} {lens.version}, {len(lens.questions)} questions)"
+        f"({lens.id} {lens.version}, {quantity(len(lens.questions), 'question')})"
     )
     return EXIT_OK
 
@@ -153,9 +154,9 @@ def cmd_workload_delete(args: argparse.Namespace) -> int:
                 )
             answered = record.answered_count + record.not_applicable_count
             reply = input(
-                f"Delete workload {record.name!r} with its {answered} answers, their history "
-                f"and {record.milestone_count} milestones? It stays in the trash for "
-                f"{TRASH_DAYS} days. [y/N] "
+                f"Delete workload {record.name!r} with its {quantity(answered, 'answer')}, their "
+                f"history and {quantity(record.milestone_count, 'milestone')}? It stays in the "
+                f"trash for {TRASH_DAYS} days. [y/N] "
             )
             if reply.strip().lower() not in ("y", "yes"):
                 _out("Nothing deleted.")
@@ -225,8 +226,8 @@ def cmd_workload_restore(args: argparse.Namespace) -> int:
     renamed = f" as {record.name!r}" if record.name != args.name else ""
     _out(
         f"Restored workload {args.name!r}{renamed} with "
-        f"{record.answered_count + record.not_applicable_count} answers and "
-        f"{record.milestone_count} milestones"
+        f"{quantity(record.answered_count + record.not_applicable_count, 'answer')} and "
+        f"{quantity(record.milestone_count, 'milestone')}"
     )
     return EXIT_OK
 
@@ -352,6 +353,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise AlreadyExists(f"a workload named {args.name!r} exists already; choose --name")
         install_demo(store, builtin_lens(), args.name)
         milestones = store.list_milestones(args.name)
-    _out(f"Created demo workload {args.name!r} with {len(milestones)} milestones.")
+    _out(f"Created demo workload {args.name!r} with {quantity(len(milestones), 'milestone')}.")
     _out(f"Open it with: mllens open {shlex.quote(args.name)}")
     return EXIT_OK

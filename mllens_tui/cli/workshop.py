@@ -23,6 +23,7 @@ from mllens_tui.cli.base import (
     read_snapshot,
 )
 from mllens_tui.cli.base import _print_json as _json
+from mllens_tui.formatting import quantity
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
@@ -86,7 +87,7 @@ def cmd_workshop_reveal(args: argparse.Namespace) -> int:
         _out("Nothing to reveal: every question with ballots is revealed already.")
         return EXIT_OK
     assert workshop is not None
-    _out(f"Revealed {len(revealed)} questions of {record.name!r}, widest spread first:")
+    _out(f"Revealed {quantity(len(revealed), 'question')} of {record.name!r}, widest spread first:")
     _print_reveal(lens, workshop, revealed)
     return EXIT_OK
 
@@ -249,13 +250,13 @@ def cmd_workshop_merge(args: argparse.Namespace) -> int:
     who = ", ".join(name for name, _, _ in loaded)
     if args.as_ballots:
         _out(
-            f"Merged {len(loaded)} snapshots ({who}) into {record.name!r} "
-            f"as {result.ballots} ballots."
+            f"Merged {quantity(len(loaded), 'snapshot')} ({who}) into {record.name!r} "
+            f"as {quantity(result.ballots, 'ballot')}."
         )
     else:
         _out(
-            f"Merged {len(loaded)} snapshots ({who}) into {record.name!r}: "
-            f"{len(result.applied)} questions answered where they agree."
+            f"Merged {quantity(len(loaded), 'snapshot')} ({who}) into {record.name!r}: "
+            f"{quantity(len(result.applied), 'question')} answered where they agree."
         )
     if result.not_balloted:
         _out(
@@ -264,7 +265,7 @@ def cmd_workshop_merge(args: argparse.Namespace) -> int:
         )
     if result.conflicts:
         left = "to discuss (ballots kept, nothing agreed)" if args.as_ballots else "left unchanged"
-        _out(f"{len(result.conflicts)} conflicts, {left}:")
+        _out(f"{quantity(len(result.conflicts), 'conflict')}, {left}:")
         for qid, said in sorted(result.conflicts.items()):
             _out(f"  {qid:<10} " + ", ".join(f"{p}: {what}" for p, what in said))
     return EXIT_OK

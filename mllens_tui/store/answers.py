@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from mllens_tui.assessment import Answer
+from mllens_tui.formatting import quantity
 from mllens_tui.store import rows
 from mllens_tui.store import series as history
 from mllens_tui.store.changes import author
@@ -186,7 +187,7 @@ class AnswerStore(WorkloadStore):
                 workload=row.name,
                 kind="answer" if len(questions) == 1 else "answers",
                 question_id=questions[0] if len(questions) == 1 else None,
-                summary=summary or f"changed {len(questions)} answers of {row.name!r}",
+                summary=summary or f"changed {quantity(len(questions), 'answer')} of {row.name!r}",
                 by=changes[0]["changed_by"] if own else author(by),
             )
         row.updated_at = now

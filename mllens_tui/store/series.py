@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.formatting import quantity
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import QuestionScore, question_score
 from mllens_tui.store.records import FieldValue, HistoryPoint
@@ -189,7 +190,7 @@ def _show(value: FieldValue) -> str:
     if value is None:
         return "-"
     if isinstance(value, tuple):
-        return f"{len(value)} choices"
+        return quantity(len(value), "choice")
     return str(value)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from mllens_tui.assessment import Answer, NAReason
+from mllens_tui.formatting import quantity
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import Snapshot
 from mllens_tui.store import rows
@@ -333,7 +334,7 @@ class WorkshopStore(TimelineStore):
                 {stored.question_id: stored},
                 by or stored.answered_by,
                 summary=f"agreed {stored.question_id} at {describe_answer(stored)} "
-                f"({len(ballots)} ballots)",
+                f"({quantity(len(ballots), 'ballot')})",
             )
             now = _to_db(rows._now())
             self._mark(
@@ -428,7 +429,10 @@ class WorkshopStore(TimelineStore):
                             ),
                         )
                         result = replace(result, ballots=result.ballots + 1)
-                summary = f"merged {len(snapshots)} snapshots as {result.ballots} ballots"
+                summary = (
+                    f"merged {quantity(len(snapshots), 'snapshot')} as "
+                    f"{quantity(result.ballots, 'ballot')}"
+                )
                 self._log_change(
                     session,
                     workload_id=row.id,
@@ -455,7 +459,8 @@ class WorkshopStore(TimelineStore):
                 before,
                 after,
                 by,
-                summary=f"merged {len(snapshots)} snapshots ({len(result.applied)} answers, "
-                f"{len(result.conflicts)} conflicts)",
+                summary=f"merged {quantity(len(snapshots), 'snapshot')} "
+                f"({quantity(len(result.applied), 'answer')}, "
+                f"{quantity(len(result.conflicts), 'conflict')})",
             )
             return result

@@ -53,7 +53,7 @@ class CompareScreen(AppScreen):
             yield ComparePlot(id="compare-plot")
             yield Static(
                 "Changed questions, the ones that moved the score most first\n"
-                "[dim](moved = change in value × weight)[/dim]",
+                "[$text-muted](moved = change in value × weight)[/]",
                 classes="section-title",
             )
             yield FitTable(id="compare-table", cursor_type="row", flex="title")

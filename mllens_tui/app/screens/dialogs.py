@@ -211,10 +211,10 @@ Choose OptionList {
 
 
 class NotApplicable(ModalScreen[tuple[str, str] | None]):
-    """Why a question does not apply: a reason by its key (a letter: digits are levels on
-    the screens that ask) or enter; "Other" asks for a short explanation too, since the reason
-    alone then says nothing. Dismisses with ``(reason, explanation)``; the explanation is
-    empty for the named reasons."""
+    """Why a question does not apply: a reason by its letter key or enter; "Other" asks for
+    a short explanation too, since the reason alone then says nothing. Dismisses with
+    ``(reason, explanation)``; the explanation is empty for the named reasons. The keys are
+    letters, never digits: where this opens, 0-4 are levels."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="NotApplicable")
@@ -239,48 +239,45 @@ NotApplicable.other Input {
     def __init__(
         self,
         title: str,
-        reasons: list[tuple[str, str]],
+        reasons: list[tuple[str, str, str]],
         *,
         other: str,
         current: str | None,
-        keys: list[str],
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.reasons = reasons
+        self.reasons = reasons  # (value, key, label)
         self.other = other
         self.current = current
-        self.keys = keys[: len(reasons)]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield OptionList(
-                *[
-                    Option(f"{key}  {label}", id=value)
-                    for key, (value, label) in zip(self.keys, self.reasons, strict=True)
-                ]
+                *[Option(f"{key:>2}  {label}", id=value) for value, key, label in self.reasons]
             )
             yield Input(placeholder="why it does not apply (required)", id="na-why")
             yield Label("", id="na-error", classes="error")
             yield Label(
-                f"{keys_text(self.keys)} or enter to choose · escape to cancel",
+                f"{keys_text([key for _, key, _ in self.reasons])} or enter to choose · "
+                "escape to cancel",
                 id="na-hint",
                 classes="hint",
             )
 
     def on_mount(self) -> None:
-        ids = [value for value, _ in self.reasons]
+        ids = [value for value, _, _ in self.reasons]
         option_list = self.query_one(OptionList)
         option_list.highlighted = ids.index(self.current) if self.current in ids else 0
 
     def on_key(self, event: events.Key) -> None:
         if self.has_class("other"):
             return
-        key = event.character or ""
-        if key in self.keys:
-            event.stop()
-            self._pick(self.reasons[self.keys.index(key)][0])
+        for value, key, _ in self.reasons:
+            if event.character == key:
+                event.stop()
+                self._pick(value)
+                return
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -39,24 +39,34 @@ class PlanScreen(AppScreen):
     """Answered questions below target, most urgent first; unanswered ones listed apart."""
 
     TITLE = "Improvement plan"
+    # The footer shows the keys used on every visit, the way back first; at 80 columns the
+    # rest would push it past the edge, so help (?) lists them.
     BINDINGS = [
         Binding("enter", "open", "Answer", id="plan.open", show=False),
         Binding("escape", "back", "Back", id="plan.back"),
+        Binding("o", "owner", "Owner", id="plan.owner", tooltip="Owner and due date of this item"),
+        Binding("s", "sort", "Sort", id="plan.sort", tooltip="Sort by priority or by due date"),
         Binding(
             "P", "filter('pillar')", "Pillar", id="plan.filter_pillar", tooltip="Pillar filter"
         ),
         Binding("F", "filter('phase')", "Phase", id="plan.filter_phase", tooltip="Phase filter"),
         Binding("R", "filter('risk')", "Risk", id="plan.filter_risk", tooltip="Risk filter"),
-        Binding("o", "owner", "Owner", id="plan.owner", tooltip="Owner and due date of this item"),
-        Binding("s", "sort", "Sort", id="plan.sort", tooltip="Sort by priority or by due date"),
         Binding(
             "M",
             "export_markdown",
             "Export",
             id="plan.export",
             tooltip="Export the plan as shown to Markdown",
+            show=False,
         ),
-        Binding("x", "explain", "Explain", id="plan.explain", tooltip="How the score is computed"),
+        Binding(
+            "x",
+            "explain",
+            "Explain",
+            id="plan.explain",
+            tooltip="How the score is computed",
+            show=False,
+        ),
     ]
 
     def __init__(self) -> None:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Header, Label, Static
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.text import NA_KEYS
+from mllens_tui.app.text import NA_REASON_KEYS
 from mllens_tui.app.workshop_actions import agree_flow, reveal
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.lens.model import Question
@@ -247,10 +247,9 @@ class PresentScreen(AppScreen):
         self.app.push_screen(
             NotApplicable(
                 f"{self.question.id} does not apply because…",
-                [(r.value, r.label) for r in NAReason],
+                [(r.value, NA_REASON_KEYS[r], r.label) for r in NAReason],
                 other=NAReason.OTHER.value,
                 current=current.reason.value if current and current.reason else None,
-                keys=[NA_KEYS[r.value] for r in NAReason],
             ),
             chosen,
         )

@@ -37,7 +37,7 @@ from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, NotApplicable
-from mllens_tui.app.text import NA_KEYS, STATUS_SYMBOL, risk_label
+from mllens_tui.app.text import NA_REASON_KEYS, STATUS_SYMBOL, risk_label
 from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.aws_review import exclusive_choices
@@ -176,7 +176,8 @@ class QuestionScreen(AppScreen):
         head = f"[b]{escape(q.ids)}[/b] · {escape(where)}   ({self.index + 1} of {len(self.order)})"
         if q.scope == "organisation":
             head += (
-                "\n[dim]Scope: the organisation around this workload, not the workload alone[/dim]"
+                "\n[$text-muted]Scope: the organisation around this workload, not the workload "
+                "alone[/]"
             )
         self.query_one("#q-head", Static).update(head)
         self.query_one("#q-title", Static).update(f"[b]{escape(q.title)}[/b]")
@@ -402,7 +403,8 @@ class QuestionScreen(AppScreen):
             prompt: str | Group = label
             if shows:
                 # Indented as a block, so that its wrapped lines stay under the level's text.
-                evidence_line = Text(f"Evidence: {shows}", style="dim")
+                # Italic, not dim: dim turns grey, unreadable on the cursor row in 16 colours.
+                evidence_line = Text(f"Evidence: {shows}", style="italic")
                 prompt = Group(Text.from_markup(label), Padding(evidence_line, (0, 0, 0, 4)))
             options.append(Option(prompt, id=str(level.level)))
         # The evidence box asks for what shows the chosen level.
@@ -554,10 +556,9 @@ class QuestionScreen(AppScreen):
         self.app.push_screen(
             NotApplicable(
                 f"{self.question.id} does not apply because…",
-                [(r.value, r.label) for r in NAReason],
+                [(r.value, NA_REASON_KEYS[r], r.label) for r in NAReason],
                 other=NAReason.OTHER.value,
                 current=current,
-                keys=[NA_KEYS[r.value] for r in NAReason],
             ),
             chosen,
         )

@@ -26,30 +26,42 @@ LIMIT = 50  # the list shows this many; more words narrow it
 
 
 def find_questions(lens: Lens, answers: Mapping[str, Answer], text: str) -> list[Question]:
-    """The questions whose id, title, prompt or notes hold every word of ``text``: ids that
-    start with the text first, then titles with the words as typed, then titles with every
-    word, then the rest, each in lens order."""
+    """The questions whose ids (canonical or 2025), title, prompt or notes hold every word of
+    ``text``: ids that start with the text first, then ids that hold it, then titles with
+    the words as typed, then titles with every word, then the rest, each in lens order."""
     words = text.lower().split()
     if not words:
         return list(lens.questions)
     ranked: list[tuple[int, int, Question]] = []
+    phrase = " ".join(words)
     for index, q in enumerate(lens.questions):
         answer = answers.get(q.id)
         notes = answer.notes if answer else ""
-        haystack = " ".join((q.id, q.title, q.prompt, notes)).lower()
+        ids = (q.id.lower(), q.id_2025.lower())
+        haystack = " ".join((*ids, q.title, q.prompt, notes)).lower()
         if not all(word in haystack for word in words):
             continue
-        phrase = " ".join(words)
-        if q.id.lower().startswith(phrase):
+        if any(i.startswith(phrase) for i in ids if i):
             rank = 0
-        elif phrase in q.title.lower():
+        elif any(phrase in i for i in ids if i):
             rank = 1
-        elif all(word in q.title.lower() for word in words):
+        elif phrase in q.title.lower():
             rank = 2
-        else:
+        elif all(word in q.title.lower() for word in words):
             rank = 3
+        else:
+            rank = 4
         ranked.append((rank, index, q))
     return [q for _, _, q in sorted(ranked, key=lambda r: (r[0], r[1]))]
+
+
+def shown_id(question: Question, text: str) -> str:
+    """The id a result shows: both ids when the text names the 2025 one, so the user sees
+    what matched, else the canonical id alone."""
+    words = text.lower().split()
+    if question.id_2025 and any(w in question.id_2025.lower() for w in words):
+        return question.ids
+    return question.id
 
 
 class SearchScreen(ModalScreen[None]):
@@ -100,7 +112,9 @@ class SearchScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(placeholder="a question id, or words of its title, prompt or notes")
+            yield Input(
+                placeholder="a question id (2023 or 2025), or words of its title, prompt or notes"
+            )
             yield OptionList(id="search-results")
             yield Label("", id="search-count", classes="hint")
             yield Label(
@@ -126,7 +140,10 @@ class SearchScreen(ModalScreen[None]):
             answer = workload.answers.get(q.id)
             status = answer.status if answer else "unanswered"
             results.add_option(
-                Option(f"{STATUS_SYMBOL[status]} [b]{q.id}[/b]  {escape(q.title)}", id=q.id)
+                Option(
+                    f"{STATUS_SYMBOL[status]} [b]{shown_id(q, text)}[/b]  {escape(q.title)}",
+                    id=q.id,
+                )
             )
         if found:
             results.highlighted = 0
