@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from mllens_tui.assessment import Answer, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
+    from mllens_tui.store.quickread import QuickRead
     from mllens_tui.store.service import Store, WorkloadRecord
 
 
@@ -91,6 +92,9 @@ class MLLensApp(App[None]):
 
     current: reactive[OpenWorkload | None] = reactive(None, init=False, always_update=True)
 
+    class ReaderReady(Message):
+        """The database can be read (``reader``); the store opens next, for writes."""
+
     class StoreReady(Message):
         """The database is open."""
 
@@ -134,6 +138,12 @@ class MLLensApp(App[None]):
         self.start_question = question
         self.store: Store | None = None
         self.store_error: str | None = None
+        # Reads for the first screen, before the store (SQLAlchemy) is loaded; None when the
+        # database is not a SQLite file that store.quickread can read safely.
+        self.reader: QuickRead | None = None
+        self._store_settled = threading.Event()  # the store is open, or failed to open
+        self._usable = threading.Event()  # the first screen shows what it is for
+        self._opened_start = False
         self._writes: queue.Queue[tuple[str, Answer, Answer | None, float] | None] = queue.Queue()
         self._writer_started = False
         self._writer_done = threading.Event()
@@ -180,20 +190,53 @@ class MLLensApp(App[None]):
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
+        """Read for the first screen through ``quickread`` (the standard library's sqlite3,
+        milliseconds), then open the store (SQLAlchemy, half a second) for the first write."""
+        from mllens_tui import paths
         from mllens_tui.store.errors import StoreError
+        from mllens_tui.store.quickread import QuickRead
+
+        reader = QuickRead.open(self.db_url or paths.default_db_url())
+        if reader is not None:
+            _ = self.lens  # load the lens here, off the event loop
+            self.reader = reader
+            self.post_message(self.ReaderReady())
+            # Importing the store holds the GIL for most of half a second: let the first
+            # screen draw its rows first. The timeout covers a screen that never says so.
+            self._usable.wait(timeout=2.0)
         from mllens_tui.store.service import Store
 
         try:
             store = Store.open(self.db_url)
         except StoreError as exc:
+            self.store_error = str(exc)
+            self._store_settled.set()
             self.post_message(self.StoreFailed(str(exc)))
             return
-        _ = self.lens  # load the lens here, off the event loop
+        _ = self.lens
         self.store = store
+        self._store_settled.set()
         self.post_message(self.StoreReady())
         # The chart code is only needed on the history, compare and charts screens: load it
         # now, in this worker, so the first visit there does not pay for the import.
         import textual_plotext  # noqa: F401
+
+    def mark_usable(self) -> None:
+        """The first screen shows what it is for: the store may load now."""
+        self._usable.set()
+
+    def wait_for_store(self) -> Store | None:
+        """For workers: the store once it is open, or None when it failed to open (the
+        failure is on screen already)."""
+        self._store_settled.wait()
+        return self.store
+
+    @on(ReaderReady)
+    def _reader_ready(self) -> None:
+        hook = getattr(self.screen, "reader_ready", None)
+        if callable(hook):
+            hook()
+        self._open_start()
 
     @on(StoreReady)
     def _store_ready(self) -> None:
@@ -201,12 +244,17 @@ class MLLensApp(App[None]):
         hook = getattr(self.screen, "store_ready", None)
         if callable(hook):
             hook()
-        if self.start_workload:
+        self._open_start()
+
+    def _open_start(self) -> None:
+        if self.start_workload and not self._opened_start:
+            self._opened_start = True
             self.open_workload(self.start_workload, question=self.start_question)
 
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         self.store_error = message.error
+        self._writer()  # to refuse, visibly, any answer given while the reader showed it
         self.notify(message.error, title="Cannot open the database", severity="error", timeout=30)
         screen = self.screen
         if hasattr(screen, "show_store_error"):
@@ -220,23 +268,32 @@ class MLLensApp(App[None]):
     ) -> None:
         """Load a workload (or one of its milestones, read-only) and switch to its dashboard."""
         from mllens_tui.lens.registry import find_lens
-        from mllens_tui.store.errors import StoreError
+        from mllens_tui.store.errors import NotFound, StoreError
 
-        assert self.store is not None
         try:
-            record = self.store.get_workload(name)
+            if self.store is None and self.reader is not None and milestone is None:
+                found = self.reader.get_workload(name)
+                if found is None:
+                    raise NotFound(f"no workload named {name!r} (see: mllens workload list)")
+                record = found
+                answers = self.reader.answers_by_workload([record.id])[record.id]
+            else:
+                store = self.wait_for_store()
+                if store is None:
+                    return
+                record = store.get_workload(name)
+                if milestone is not None:
+                    answers = dict(store.milestone_snapshot(name, milestone).answers)
+                else:
+                    answers = store.answers(name)
             lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
             if lens is None:
                 raise LookupError(
                     f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
                     "which is not installed (mllens lens import FILE)."
                 )
-            if milestone is not None:
-                snapshot = self.store.milestone_snapshot(name, milestone)
-                answers = dict(snapshot.answers)
-            else:
-                answers = self.store.answers(name)
         except (StoreError, LookupError) as exc:
+            self.mark_usable()
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         opened = OpenWorkload(
@@ -249,6 +306,7 @@ class MLLensApp(App[None]):
         self.answer_version += 1
         self.current = message.workload
         await self.switch_mode("dashboard")
+        self.call_after_refresh(self.mark_usable)
         if message.question:
             wanted = message.workload.lens.question(message.question)
             if wanted is None:
@@ -295,13 +353,18 @@ class MLLensApp(App[None]):
     def _commit(self, name: str, answer: Answer, previous: Answer | None, started: float) -> None:
         from mllens_tui.store.errors import StoreError
 
+        store = self.store
+        if store is None:
+            # The store failed to open after the reader had shown the workload.
+            error = self.store_error or "the database is not open"
+            self.post_message(self.AnswerFailed(answer, previous, error))
+            return
         try:
-            assert self.store is not None
             if answer.status == "unanswered" and not answer.notes and not answer.evidence:
-                self.store.clear_answer(name, answer.question_id)
+                store.clear_answer(name, answer.question_id)
                 stored = answer
             else:
-                stored = self.store.set_answer(name, answer)
+                stored = store.set_answer(name, answer)
         except StoreError as exc:
             self.post_message(self.AnswerFailed(answer, previous, str(exc)))
             return
@@ -492,12 +555,14 @@ class MLLensApp(App[None]):
         from mllens_tui.snapshot import dumps
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None and self.current is not None
+        store = self.wait_for_store()
+        if store is None or self.current is None:
+            return
         try:
             if milestone:
-                snapshot = self.store.milestone_snapshot(name, milestone)
+                snapshot = store.milestone_snapshot(name, milestone)
             else:
-                snapshot = self.store.snapshot(name)
+                snapshot = store.snapshot(name)
             target = Path(path).expanduser()
             write_atomic(target, dumps(snapshot, self.current.lens))
         except (StoreError, OSError) as exc:
@@ -562,10 +627,12 @@ class MLLensApp(App[None]):
     def _milestone(self, workload: str, name: str) -> None:
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None and self.current is not None
+        store = self.wait_for_store()
+        if store is None or self.current is None:
+            return
         self.wait_for_writes()
         try:
-            self.store.create_milestone(workload, name, self.current.lens)
+            store.create_milestone(workload, name, self.current.lens)
         except StoreError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
             return

@@ -1,9 +1,16 @@
-"""The start screen: every workload, with create, rename, delete and open."""
+"""The start screen: every workload, with create, rename, delete and open.
+
+The list reads through the app's ``reader`` (``store.quickread``) until the store is open, in
+two queries whatever the number of workloads. Scoring costs about a millisecond and a half
+per workload, so the first rows (more than a tall terminal shows) are scored before the list
+is shown and the rest are filled in afterwards, a chunk at a time.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,11 +18,25 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Confirm, TextPrompt
 from mllens_tui.app.text import pct
 from mllens_tui.app.widgets.tables import FitTable
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+    from mllens_tui.store.quickread import QuickRead
+    from mllens_tui.store.records import WorkloadRecord
+    from mllens_tui.store.service import Store
+
+    _Reads = QuickRead | Store
+
+
+# Rows scored before the list is shown, and per update after it.
+FIRST_ROWS = 60
+CHUNK_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -27,6 +48,7 @@ class Row:
     total: int
     overall: float | None
     updated: datetime
+    scored: bool = True
 
 
 class WorkloadsScreen(AppScreen):
@@ -42,6 +64,13 @@ class WorkloadsScreen(AppScreen):
     ]
 
     class Loaded(Message):
+        def __init__(self, rows: list[Row]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    class Scored(Message):
+        """Scores for rows that were listed before they were scored."""
+
         def __init__(self, rows: list[Row]) -> None:
             super().__init__()
             self.rows = rows
@@ -74,18 +103,24 @@ class WorkloadsScreen(AppScreen):
             return self._selected() is not None
         return True
 
+    _listed = False
+
     def on_mount(self) -> None:
-        if self.mllens.store is not None:
+        if self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
         elif self.mllens.store_error:
             self.show_store_error(self.mllens.store_error)
 
     def on_screen_resume(self) -> None:
-        if self.mllens.store is not None:
+        if self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
 
-    def store_ready(self) -> None:
+    def reader_ready(self) -> None:
         self.reload()
+
+    def store_ready(self) -> None:
+        if not self._listed:  # the reader listed them already: the same rows
+            self.reload()
 
     def show_store_error(self, error: str) -> None:
         self.query_one("#workloads-status", Static).update(
@@ -94,40 +129,68 @@ class WorkloadsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="workloads")
     def reload(self) -> None:
-        from mllens_tui.lens.registry import find_lens
-        from mllens_tui.scoring import score
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
-        store = app.store
+        source = app.store or app.reader
+        if source is None:
+            return
         try:
-            rows = []
-            for record in store.list_workloads():
-                lens = find_lens(record.lens_id)
-                overall = None
-                total = 0
-                if lens is not None:
-                    from mllens_tui.assessment import Profile
-
-                    profile = Profile(record.default_target, dict(record.pillar_weights))
-                    scores = score(lens, store.answers(record.name), profile)
-                    overall = scores.overall.score
-                    total = scores.overall.applicable
-                rows.append(
-                    Row(
-                        record.name,
-                        record.environment,
-                        record.lens_id,
-                        record.answered_count,
-                        total,
-                        overall,
-                        record.updated_at,
-                    )
+            records = source.list_workloads()
+            rows = [
+                Row(
+                    r.name,
+                    r.environment,
+                    r.lens_id,
+                    r.answered_count,
+                    0,
+                    None,
+                    r.updated_at,
+                    scored=False,
                 )
+                for r in records
+            ]
+            worker = get_current_worker()
+            for start in range(0, len(records), CHUNK_ROWS):
+                # The first chunk is small: what the screen shows before the list appears.
+                end = FIRST_ROWS if start == 0 else start + CHUNK_ROWS
+                self._score(source, records[start:end], rows, start)
+                if worker.is_cancelled:
+                    return
+                if start == 0:
+                    self.post_message(self.Loaded(list(rows)))
+                else:
+                    self.post_message(self.Scored(rows[start:end]))
+                if end >= len(records):
+                    break
+            if not records:
+                self.post_message(self.Loaded([]))
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
-            return
-        self.post_message(self.Loaded(rows))
+            app.mark_usable()
+
+    def _score(
+        self, source: _Reads, records: list[WorkloadRecord], rows: list[Row], offset: int
+    ) -> None:
+        """Score ``records`` (one query for all their answers) into ``rows`` from ``offset``."""
+        from mllens_tui.assessment import Profile
+        from mllens_tui.lens.registry import find_lens
+        from mllens_tui.scoring import score
+
+        answers = source.answers_by_workload(r.id for r in records)
+        lenses: dict[str, Lens | None] = {}
+        for index, record in enumerate(records, start=offset):
+            if record.lens_id not in lenses:
+                lenses[record.lens_id] = find_lens(record.lens_id)
+            lens = lenses[record.lens_id]
+            if lens is None:
+                rows[index] = replace(rows[index], scored=True)
+                continue
+            profile = Profile(record.default_target, dict(record.pillar_weights))
+            overall = score(lens, answers[record.id], profile).overall
+            rows[index] = replace(
+                rows[index], total=overall.applicable, overall=overall.score, scored=True
+            )
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
@@ -141,11 +204,13 @@ class WorkloadsScreen(AppScreen):
             table.add_row(
                 row.name,
                 row.environment or "-",
-                f"{row.answered}/{row.total}" if row.total else str(row.answered),
-                pct(row.overall),
+                _answered(row),
+                pct(row.overall) if row.scored else "…",
                 row.updated.strftime("%Y-%m-%d %H:%M"),
                 key=row.name,
             )
+        self._listed = True
+        self.call_after_refresh(self.mllens.mark_usable)
         if message.rows:
             status.update(
                 f"{len(message.rows)} workload{'s' if len(message.rows) != 1 else ''}"
@@ -167,6 +232,17 @@ class WorkloadsScreen(AppScreen):
                 "Press [b]n[/b] to create your first workload, or run [b]mllens demo[/b] "
                 "in a shell for an example with three past reviews."
             )
+
+    @on(Scored)
+    def scored(self, message: Scored) -> None:
+        table = self.query(FitTable)
+        if not table:
+            return
+        rows = {str(key.value) for key in table.first().rows}
+        for row in message.rows:
+            if row.name in rows:
+                table.first().update_cell(row.name, "answered", _answered(row))
+                table.first().update_cell(row.name, "overall", pct(row.overall))
 
     def _selected(self) -> str | None:
         tables = self.query(DataTable)
@@ -294,3 +370,7 @@ class WorkloadsScreen(AppScreen):
             app.current = None
         app.call_from_thread(app.notify, f"Deleted {name}")
         self.reload()
+
+
+def _answered(row: Row) -> str:
+    return f"{row.answered}/{row.total}" if row.total else str(row.answered)
