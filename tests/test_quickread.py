@@ -1,0 +1,120 @@
+"""The sqlite3 read path (store/quickread.py) reads what the Store reads, refuses whatever it
+cannot be sure of, and never writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mllens_tui.assessment import Answer, Confidence, NAReason
+from mllens_tui.cli import main
+from mllens_tui.demo import DEMO_NAME, install_demo
+from mllens_tui.lens.model import Lens
+from mllens_tui.store import migrations
+from mllens_tui.store.quickread import SCHEMA_VERSION, QuickRead
+from mllens_tui.store.service import Store
+from tests.test_store_safety import damage
+
+
+def test_it_reads_the_schema_the_store_writes() -> None:
+    # A migration that changes the tables must be read here too, or this falls back for good.
+    assert migrations.latest_version() == SCHEMA_VERSION
+
+
+@pytest.fixture
+def filled(db_url: str, ml_lens: Lens) -> str:
+    with Store.open(db_url) as store:
+        install_demo(store, ml_lens)
+        store.create_workload("Empty", ml_lens, environment="dev", pillar_weights={"security": 2})
+        store.create_workload("Mixed", ml_lens, description="notes\nhere")
+        store.set_answer(
+            "Mixed",
+            Answer("MLOE-01", not_applicable=True, reason=NAReason.OUT_OF_SCOPE, notes="n/a"),
+        )
+        store.set_answer(
+            "Mixed",
+            Answer("MLSEC-05", level=2, target=3, evidence="doc", confidence=Confidence.EVIDENCED),
+        )
+    return db_url
+
+
+def test_the_reader_sees_what_the_store_sees(filled: str) -> None:
+    reader = QuickRead.open(filled)
+    assert reader is not None
+    with Store.open(filled) as store:
+        records = store.list_workloads()
+        assert reader.list_workloads() == records
+        assert [r.name for r in records] == ["Empty", DEMO_NAME, "Mixed"]
+        ids = [r.id for r in records]
+        assert reader.answers_by_workload(ids) == store.answers_by_workload(ids)
+        for record in records:
+            assert reader.answers_by_workload([record.id])[record.id] == store.answers(record.name)
+            assert reader.get_workload(record.name) == store.get_workload(record.name)
+    assert reader.get_workload("nobody") is None
+    reader.close()
+
+
+def test_the_reader_never_writes(filled: str, isolated_data: Path) -> None:
+    path = isolated_data / "mllens.db"
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    reader = QuickRead.open(filled)
+    assert reader is not None
+    reader.list_workloads()
+    with pytest.raises(Exception, match="readonly"):
+        reader._conn.execute("DELETE FROM workload")
+    reader.close()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_what_the_reader_leaves_to_the_store(
+    filled: str, isolated_data: Path, tmp_path: Path
+) -> None:
+    path = isolated_data / "mllens.db"
+    assert QuickRead.open("sqlite://") is None
+    assert QuickRead.open("postgresql+psycopg://u:p@localhost/db") is None
+    assert QuickRead.open(f"sqlite:///{tmp_path / 'missing.db'}") is None
+    assert QuickRead.open(f"sqlite:///{path}?mode=ro") is None
+    link = tmp_path / "link.db"
+    link.symlink_to(path)
+    assert QuickRead.open(f"sqlite:///{link}") is None
+    foreign = tmp_path / "foreign.db"
+    import sqlite3
+
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    assert QuickRead.open(f"sqlite:///{foreign}") is None
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE mllens_schema SET version = version + 1")
+    conn.commit()
+    conn.close()
+    assert QuickRead.open(filled) is None  # a newer schema: the store refuses it
+
+
+def test_a_damaged_file_is_not_read(
+    capsys: pytest.CaptureFixture[str], filled: str, isolated_data: Path
+) -> None:
+    path = isolated_data / "mllens.db"
+    damage(path)
+    assert QuickRead.open(filled) is None
+    # So `workload list` goes to the store, which refuses it with its message.
+    assert main(["workload", "list"]) == 3
+    captured = capsys.readouterr()
+    assert DEMO_NAME not in captured.out and f"{path} is damaged" in captured.err
+
+
+def test_workload_list_and_open_read_without_sqlalchemy(filled: str) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mllens_tui.cli import main\n"
+        "assert main(['workload', 'list']) == 0\n"
+        "assert 'sqlalchemy' not in sys.modules, 'the store was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert DEMO_NAME in done.stdout and "Mixed" in done.stdout
