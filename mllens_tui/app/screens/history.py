@@ -109,13 +109,14 @@ class HistoryScreen(AppScreen):
 
         app = self.mllens
         workload = app.current
-        if workload is None or app.store is None:
+        store = app.wait_for_store()  # opened after the first screen
+        if workload is None or store is None:
             return
         key = self._state_key()
         app.wait_for_writes()
         try:
-            milestones = app.store.list_milestones(workload.name)
-            points = app.store.history_series(
+            milestones = store.list_milestones(workload.name)
+            points = store.history_series(
                 workload.name, workload.lens, include_changes=self.include_changes
             )
         except StoreError as exc:
