@@ -217,9 +217,12 @@ class MLLensApp(App[None]):
         self.store = store
         self._store_settled.set()
         self.post_message(self.StoreReady())
-        # The chart code is only needed on the history, compare and charts screens: load it
-        # now, in this worker, so the first visit there does not pay for the import.
-        import textual_plotext  # noqa: F401
+        # The other screens and the chart code: load them now, in this worker, while the user
+        # reads the first screen, so that a first visit does not pay for the imports.
+        import importlib
+
+        for module in ("questions", "question", "plan", "history", "charts", "help"):
+            importlib.import_module(f"mllens_tui.app.screens.{module}")
 
     def mark_usable(self) -> None:
         """The first screen shows what it is for: the store may load now."""
