@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -57,6 +57,19 @@ class Answer:
         if self.level is not None or self.choices is not None:
             return "answered"
         return "unanswered"
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Who owns an improvement-plan item and when it is due; kept apart from the answer, so
+    that assigning work is not a change to the assessment."""
+
+    owner: str = ""
+    due: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.owner and self.due is None
 
 
 @dataclass(frozen=True)

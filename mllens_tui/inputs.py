@@ -7,9 +7,10 @@ others accept too, and a file that passes ``snapshot validate`` also imports.
 from __future__ import annotations
 
 import math
+import re
 import reprlib
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,20 @@ def name_problem(name: object, what: str) -> str | None:
                 f"character {index + 1}"
             )
     return None
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_problem(text: str) -> str | None:
+    """Why ``text`` is not a date written YYYY-MM-DD (a plan item's due date), or None."""
+    try:
+        if _DAY.fullmatch(text):
+            date.fromisoformat(text)
+            return None
+    except ValueError:
+        pass
+    return f"expected a date such as 2027-03-31, got {show(text)}"
 
 
 def weight_problem(weight: object) -> str | None:

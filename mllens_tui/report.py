@@ -1,15 +1,19 @@
 """Pure reports of one workload: Markdown for stakeholders, text for a terminal, JSON for tools.
 
-Every function takes plain data (the lens, scores, history points), never a store, so the
-command line, the TUI's export and the tests share them.
+Every function takes plain data (the lens, scores, history points, answers, plan owners),
+never a store, so the command line, the TUI's export and the tests share them. Each report
+ends with the answers themselves (level or N/A with its reason, notes, evidence, who and
+when), in question order; plan items show their owner and due date.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from mllens_tui.assessment import Answer
+from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
@@ -38,6 +42,61 @@ def _clip(line: str, width: int) -> str:
 def _md(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+# Characters that can start Markdown syntax anywhere in a line (CommonMark lets a backslash
+# escape any ASCII punctuation, so escaping one that needs none does no harm).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
+# What starts a list, quote, heading or rule at the beginning of a line.
+_MD_BULLET = re.compile(r"^(\s*)([-+=])")
+_MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def _md_text(text: str, indent: str = "") -> str:
+    """Free text (notes, evidence) as Markdown that shows exactly that text: specials are
+    escaped and each line break stays one, continued at ``indent`` within a list item."""
+    lines = [
+        _MD_NUMBER.sub(r"\1\\\2", _MD_BULLET.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", line)))
+        for line in text.strip().splitlines()
+    ]
+    return f"\\\n{indent}".join(line.strip() for line in lines if line.strip())
+
+
+def _owner_text(ownership: Ownership | None) -> str:
+    """ "owner Ana, due 2027-03-31", or "" for an item nobody owns."""
+    if ownership is None or ownership.empty:
+        return ""
+    parts = [f"owner {ownership.owner}"] if ownership.owner else []
+    if ownership.due is not None:
+        parts.append(f"due {ownership.due.isoformat()}")
+    return ", ".join(parts)
+
+
+def _answer_text(lens: Lens, answer: Answer) -> str:
+    """ "level 2 (Repeatable), target 3", "2 of 5 choices" or "N/A (Out of scope)"."""
+    if answer.not_applicable:
+        return f"N/A ({answer.reason.label if answer.reason else 'no reason given'})"
+    if answer.choices is not None:
+        question = lens.question(answer.question_id)
+        total = len(question.choices) if question is not None else 0
+        what = f"{len(answer.choices)} of {total} choices"
+    else:
+        level = lens.level(answer.level) if answer.level is not None else None
+        what = f"level {answer.level}" + (f" ({level.name})" if level else "")
+    if answer.target is not None:
+        what += f", target {answer.target}"
+    return what
+
+
+def _who(answer: Answer) -> str:
+    at = f"{utc(answer.answered_at):%Y-%m-%d %H:%M} UTC" if answer.answered_at else ""
+    return " · ".join(x for x in (answer.answered_by, at) if x)
+
+
+def _answered(lens: Lens, answers: Mapping[str, Answer]) -> list[Answer]:
+    """The answered and N/A answers, in question order."""
+    found = [answers.get(q.id) for q in lens.questions]
+    return [a for a in found if a is not None and a.status != "unanswered"]
 
 
 def _move(lens: Lens, item: PlanItem) -> str:
@@ -121,7 +180,9 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
     return lines
 
 
-def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
+def _gaps_md(
+    lens: Lens, scores: Scores, size: int, owners: Mapping[str, Ownership] | None = None
+) -> list[str]:
     lines: list[str] = []
     for rank, item in enumerate(scores.plan[:size], start=1):
         question = lens.question(item.question_id)
@@ -132,45 +193,14 @@ def _gaps_md(lens: Lens, scores: Scores, size: int) -> list[str]:
         where = " · ".join(x.name for x in (pillar, phase) if x is not None)
         lines.append(f"{rank}. **{question.ids} {question.title}** ({where})  ")
         lines.append(f"   {_move(lens, item)}; risk {item.risk}  ")
+        owned = _owner_text((owners or {}).get(item.question_id))
+        if owned:
+            lines.append(f"   {_md_text(owned[0].upper() + owned[1:])}  ")
         step = question.guidance_from(item.level) if item.level is not None else ""
         if step:
             lines.append(f"   Next step: {step}  ")
         if question.url:
             lines.append(f"   Official guidance: <{question.url}>")
-        lines[-1] = lines[-1].rstrip()
-    return lines
-
-
-def _given(lens: Lens, answer: Answer) -> str:
-    """What the answer says: "level 2 (Repeatable)", "N/A (out of scope)" or the choices."""
-    if answer.not_applicable:
-        return f"N/A ({answer.reason.label if answer.reason else 'no reason given'})"
-    if answer.choices is not None:
-        return "choices: " + (", ".join(answer.choices) or "none")
-    if answer.level is not None:
-        level = lens.level(answer.level)
-        return f"level {answer.level}" + (f" ({level.name})" if level else "")
-    return "not answered"
-
-
-def _indented(label: str, text: str) -> list[str]:
-    """A labelled text under a list item; its own line breaks kept, as Markdown hard breaks."""
-    first, *rest = text.strip().splitlines() or [""]
-    return [f"   {label}: {first}  ", *(f"   {line}  " for line in rest)]
-
-
-def _answers_md(lens: Lens, answers: Mapping[str, Answer]) -> list[str]:
-    lines: list[str] = []
-    for question in lens.questions:
-        answer = answers.get(question.id)
-        if answer is None or (
-            answer.status == "unanswered" and not (answer.notes or answer.evidence)
-        ):
-            continue
-        lines.append(f"- **{question.ids} {question.title}**: {_given(lens, answer)}  ")
-        lines += _indented("Evidence", answer.evidence or "none given")
-        if answer.notes.strip():
-            lines += _indented("Notes", answer.notes)
         lines[-1] = lines[-1].rstrip()
     return lines
 
@@ -185,9 +215,11 @@ def report_markdown(
     *,
     previous_label: str = "the previous milestone",
     answers: Mapping[str, Answer] | None = None,
+    owners: Mapping[str, Ownership] | None = None,
 ) -> str:
-    """The stakeholder report: headline, pillar and phase tables, trend, the top ten gaps and,
-    given ``answers``, every answer with the evidence and notes behind it.
+    """The stakeholder report: headline, pillar and phase tables, trend, the top ten gaps
+    (with their owners and due dates) and, given ``answers``, every answer with the evidence
+    and notes behind it.
 
     ``previous_scores`` (with ``previous_label``) adds trend arrows since that milestone;
     ``milestone`` names the state being reported, when it is not the current one.
@@ -222,7 +254,7 @@ def report_markdown(
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
-        lines += _gaps_md(lens, scores, TOP_GAPS)
+        lines += _gaps_md(lens, scores, TOP_GAPS, owners)
     else:
         lines.append("No answered question is below its target.")
     if scores.unanswered:
@@ -232,9 +264,28 @@ def report_markdown(
             "count towards any score.",
         ]
     if answers:
-        lines += ["", "## Answers and evidence", ""]
         lines += _answers_md(lens, answers)
     return "\n".join(lines) + "\n"
+
+
+def _answers_md(lens: Lens, answers: Mapping[str, Answer]) -> list[str]:
+    lines = ["", "## Answers", ""]
+    given = _answered(lens, answers)
+    if not given:
+        return [*lines, "No question is answered yet."]
+    for answer in given:
+        question = lens.question(answer.question_id)
+        ids = question.ids if question is not None else answer.question_id
+        title = question.title if question is not None else ""
+        lines.append(f"- **{ids} {_md_text(title)}**: {_answer_text(lens, answer)}")
+        evidence = _md_text(answer.evidence, "    ") if answer.evidence.strip() else "none given"
+        lines.append(f"  - Evidence: {evidence}")
+        if answer.notes.strip():
+            lines.append(f"  - Notes: {_md_text(answer.notes, '    ')}")
+        who = _who(answer)
+        if who:
+            lines.append(f"  - Answered by {_md_text(who)}")
+    return lines
 
 
 def _trend_text(
@@ -267,13 +318,16 @@ def report_text(
     previous_label: str = "the previous milestone",
     width: int = 80,
     color: bool = False,
+    answers: Mapping[str, Answer] | None = None,
+    owners: Mapping[str, Ownership] | None = None,
 ) -> str:
-    """The terminal report: the summary, then the charts drawn as text at ``width``."""
+    """The terminal report: the summary (plan items with their owners), the charts drawn as
+    text at ``width`` and, given ``answers``, every answer."""
     points = _ordered(history_points)
     target = target_score(scores)
     heading = f"{workload_name} ({milestone})" if milestone else workload_name
     # The summary's plan lines carry whole question titles; a terminal report keeps to width.
-    summary = scores_text(lens, scores, workload=heading).splitlines()
+    summary = scores_text(lens, scores, workload=heading, owners=owners).splitlines()
     parts = ["\n".join(_clip(line, width) for line in summary)]
     if previous_scores is not None:
         parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))
@@ -284,7 +338,43 @@ def report_text(
     if points:
         spec = history_chart(lens, points, target=target)
         parts.append(render_history(spec, width, color=color))
+    if answers:
+        parts.append("\n".join(_answers_text(lens, answers, width)))
     return "\n\n".join(parts) + "\n"
+
+
+def _answers_text(lens: Lens, answers: Mapping[str, Answer], width: int) -> list[str]:
+    lines = ["Answers"]
+    given = _answered(lens, answers)
+    if not given:
+        return [*lines, "No question is answered yet."]
+    for answer in given:
+        question = lens.question(answer.question_id)
+        title = question.title if question is not None else ""
+        lines.append("")
+        lines.append(_clip(f"{answer.question_id}  {title}", width))
+        lines.append(_clip(f"  {_answer_text(lens, answer)}", width))
+        for label, text in (("Notes", answer.notes), ("Evidence", answer.evidence)):
+            if text.strip():
+                lines += _wrapped(f"{label}: ", text, width)
+        who = _who(answer)
+        if who:
+            lines.append(_clip(f"  By {who}", width))
+    return lines
+
+
+def _wrapped(label: str, text: str, width: int) -> list[str]:
+    """``text`` under ``label``, wrapped to ``width``, each of its own lines kept."""
+    out: list[str] = []
+    first, rest = f"  {label}", " " * (len(label) + 2)
+    for paragraph in text.strip().splitlines() or [""]:
+        out += textwrap.wrap(
+            paragraph,
+            width=max(20, width),
+            initial_indent=first if not out else rest,
+            subsequent_indent=rest,
+        ) or [rest.rstrip()]
+    return out
 
 
 def report_json(
@@ -296,12 +386,22 @@ def report_json(
     milestone: str | None = None,
     *,
     previous_label: str | None = None,
+    answers: Mapping[str, Answer] | None = None,
+    owners: Mapping[str, Ownership] | None = None,
 ) -> dict[str, Any]:
-    """The scoring JSON plus the workload, the milestone, the history series and the trend.
+    """The scoring JSON plus the workload, the milestone, the history series, the trend,
+    the answers (question order; ``na_reason``, ``notes``, ``evidence``, who and when) and,
+    given ``owners``, each plan item's ``owner`` and ``due`` (null when none).
 
     Returns the document as a dict, ready for ``json.dumps``.
     """
     doc = scores.to_json()
+    if owners is not None:
+        for entry in doc["plan"]:
+            ownership = owners.get(entry["question"], Ownership())
+            entry["owner"] = ownership.owner or None
+            entry["due"] = ownership.due.isoformat() if ownership.due else None
+    doc["answers"] = [_answer_json(answer) for answer in _answered(lens, answers or {})]
     doc["workload"] = workload_name
     doc["milestone"] = milestone
     doc["history"] = [point.to_json() for point in _ordered(history_points)]
@@ -325,6 +425,22 @@ def report_json(
             },
         }
     return doc
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question_id,
+        "status": answer.status,
+        "level": answer.level,
+        "choices": list(answer.choices) if answer.choices is not None else None,
+        "target": answer.target,
+        "na_reason": answer.reason.value if answer.reason else None,
+        "notes": answer.notes,
+        "evidence": answer.evidence,
+        "confidence": answer.confidence.value if answer.confidence else None,
+        "answered_by": answer.answered_by,
+        "answered_at": utc(answer.answered_at).isoformat() if answer.answered_at else None,
+    }
 
 
 def _delta_json(before: float | None, after: float | None) -> dict[str, float | None]:

@@ -11,7 +11,9 @@ questions::
     pct_to_target  = 1 - sum_A e*max(0, t - v) / sum_A e*t
     plan priority  = e * ((1 + t - v)**2 - 1)  for answered questions with v < t
 
-N/A and unanswered questions never move a score. The whole computation is one pass over
+The plan is ranked by priority; ``by_due`` reorders question ids by their owners' due dates
+(dated first, earliest first; the undated keep their order). N/A and unanswered questions
+never move a score. The whole computation is one pass over
 the questions that feeds every group it belongs to.
 """
 
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
-from mllens_tui.assessment import Answer, Profile, Status
+from mllens_tui.assessment import Answer, Ownership, Profile, Status
 from mllens_tui.lens.model import Lens, Question, Risk
 from mllens_tui.lens.rules import Rule, parse_rule
 
@@ -351,3 +354,14 @@ def _plan(lens: Lens, questions: Mapping[str, QuestionScore]) -> tuple[PlanItem,
         )
     items.sort(key=lambda item: (-item.priority, lens.order_of(item.question_id)))
     return tuple(items)
+
+
+def by_due(question_ids: Iterable[str], owners: Mapping[str, Ownership]) -> list[str]:
+    """``question_ids`` with those due soonest first; the undated keep their order, last."""
+
+    def key(qid: str) -> tuple[bool, date]:
+        ownership = owners.get(qid)
+        due = ownership.due if ownership is not None else None
+        return (due is None, due or date.min)
+
+    return sorted(question_ids, key=key)

@@ -4,18 +4,28 @@ Read with tomllib, written with tomli_w, validated at the boundary into typed ob
 Keys are written in lens order and every value is derived from the state being exported
 (``exported_at`` is the time of the last change in that state), so exporting the same state
 twice gives the same bytes and git diffs stay small.
+
+Optional ``[plan.<question id>]`` tables (``owner``, ``due``) carry who owns each improvement-plan
+item and by when; a snapshot without owners has no ``[plan]`` and reads as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mllens_tui import __version__
-from mllens_tui.assessment import DEFAULT_TARGET, Answer, Confidence, NAReason, Profile
+from mllens_tui.assessment import (
+    DEFAULT_TARGET,
+    Answer,
+    Confidence,
+    NAReason,
+    Ownership,
+    Profile,
+)
 from mllens_tui.inputs import moment_problem, name_problem, read_toml, show, weight_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.problems import Collector, InputError, Problem
@@ -24,12 +34,13 @@ FORMAT = "mllens.snapshot"
 FORMAT_VERSION = 1
 
 TOP_KEYS = {"format", "format_version", "exported_at", "generator", "lens", "workload",
-            "milestone", "answers", "scores"}  # fmt: skip
+            "milestone", "answers", "scores", "plan"}  # fmt: skip
 LENS_KEYS = {"id", "version", "content_hash"}
 WORKLOAD_KEYS = {"name", "description", "environment", "default_target", "pillar_weights"}
 MILESTONE_KEYS = {"name", "created_at"}
 ANSWER_KEYS = {"level", "choices", "not_applicable", "reason", "target", "notes", "evidence",
                "confidence", "answered_by", "answered_at"}  # fmt: skip
+PLAN_KEYS = {"owner", "due"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Snapshot:
     milestone: MilestoneInfo | None = None
     exported_at: datetime | None = None
     generator: str = ""
+    plan: Mapping[str, Ownership] = field(default_factory=dict)
 
 
 def utc(moment: datetime) -> datetime:
@@ -167,6 +179,16 @@ def parse_snapshot(
                 f"a second answer to {answer.question_id} (an answer is keyed by one of its ids)",
             )
         answers[answer.question_id] = answer
+    plan: dict[str, Ownership] = {}
+    plan_raw = data.get("plan", {})
+    if not isinstance(plan_raw, dict):
+        col.add("plan", "expected tables [plan.<question id>] with owner and due")
+        plan_raw = {}
+    for qid, raw in plan_raw.items():
+        ownership = _ownership(col, qid, raw, lens)
+        if ownership is not None:
+            # Either id may key a plan item, as for answers; it is kept under the 2023 one.
+            plan[(lens.canonical_id(qid) if lens is not None else None) or qid] = ownership
     if col.problems:
         raise InputError(col.problems, what="snapshot")
     assert lens is not None  # a missing lens was reported above
@@ -182,6 +204,7 @@ def parse_snapshot(
         milestone=milestone,
         exported_at=exported,
         generator=generator,
+        plan={q.id: plan[q.id] for q in lens.questions if q.id in plan},
     )
     return snapshot, lens
 
@@ -356,6 +379,30 @@ def _answer(col: Collector, qid: str, raw: object, lens: Lens | None) -> Answer 
     )
 
 
+def _ownership(col: Collector, qid: str, raw: object, lens: Lens | None) -> Ownership | None:
+    where = f"plan.{qid}"
+    if not isinstance(raw, dict):
+        col.add(where, "expected a table with owner and due")
+        return None
+    if lens is not None and lens.question(qid) is None:
+        col.add(where, f"unknown question id {show(qid)} in lens {lens.id!r}")
+        return None
+    before = len(col.problems)
+    _unknown(col, where, raw, PLAN_KEYS)
+    owner = _str(col, raw, where, "owner")
+    if owner and (problem := name_problem(owner, "owner")) is not None:
+        col.add(f"{where}.owner", problem)
+    due = raw.get("due")
+    # TOML has local dates (2027-03-31); a date-time is refused rather than cut to its day.
+    if due is not None and (not isinstance(due, date) or isinstance(due, datetime)):
+        col.add(f"{where}.due", f"expected a date such as 2027-03-31, got {show(due)}")
+    if not raw:
+        col.add(where, "expected owner, due or both")
+    if len(col.problems) > before:
+        return None
+    return Ownership(owner=owner, due=due)
+
+
 # -- writing ---------------------------------------------------------------------------------
 
 
@@ -421,7 +468,22 @@ def snapshot_to_dict(snapshot: Snapshot, lens: Lens, *, with_scores: bool = True
         doc["scores"] = table
     if answers:
         doc["answers"] = answers
+    plan = {
+        q.id: plan_to_dict(snapshot.plan[q.id]) for q in lens.questions if q.id in snapshot.plan
+    }
+    plan = {qid: entry for qid, entry in plan.items() if entry}
+    if plan:
+        doc["plan"] = plan
     return doc
+
+
+def plan_to_dict(ownership: Ownership) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if ownership.owner:
+        entry["owner"] = ownership.owner
+    if ownership.due is not None:
+        entry["due"] = ownership.due
+    return entry
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mllens_tui.assessment import Ownership
 from mllens_tui.formatting import arrow, pct
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores
@@ -39,8 +40,16 @@ def _group_rows(
     return lines
 
 
-def scores_text(lens: Lens, scores: Scores, *, workload: str = "", plan_size: int = 10) -> str:
-    """The readable summary printed by ``mllens score``."""
+def scores_text(
+    lens: Lens,
+    scores: Scores,
+    *,
+    workload: str = "",
+    plan_size: int = 10,
+    owners: Mapping[str, Ownership] | None = None,
+) -> str:
+    """The readable summary printed by ``mllens score``; with ``owners``, each owned plan
+    item is followed by its owner and due date."""
     o = scores.overall
     lines = []
     heading = f"{workload} - {lens.name}" if workload else lens.name
@@ -78,6 +87,10 @@ def scores_text(lens: Lens, scores: Scores, *, workload: str = "", plan_size: in
             else:
                 move = f"{pct(item.value)}->{pct(item.target_value)}"
             lines.append(f"{rank:>3}. {item.question_id:<10} {move:<8} {item.risk:<6} {title}")
+            ownership = (owners or {}).get(item.question_id)
+            if ownership is not None and not ownership.empty:
+                due = f"due {ownership.due.isoformat()}" if ownership.due else "no due date"
+                lines.append(f"{'':>16}{ownership.owner or 'no owner'}, {due}")
     if scores.unanswered:
         lines.append("")
         lines.append(f"Unanswered: {len(scores.unanswered)} applicable questions")

@@ -178,8 +178,11 @@ def test_workload_delete_needs_a_yes(
     code, out, _ = run(capsys, "workload", "delete", "fraud")
     assert code == 1 and "Nothing deleted" in out
     assert "Delete workload 'fraud' with its 3 answers" in prompts[0]
+    assert "It stays in the trash for 30 days" in prompts[0]
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
-    assert "Deleted workload 'fraud'" in ok(capsys, "workload", "delete", "fraud")
+    out = ok(capsys, "workload", "delete", "fraud")
+    assert "Moved workload 'fraud' to the trash" in out
+    assert "mllens workload restore fraud" in out
     code, _, err = run(capsys, "workload", "delete", "fraud", "--yes")
     assert code == 1 and "no workload named 'fraud'" in err
 

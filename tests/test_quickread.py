@@ -3,11 +3,12 @@ cannot be sure of, and never writes."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from mllens_tui.assessment import Answer, Confidence, NAReason
+from mllens_tui.assessment import Answer, Confidence, NAReason, Ownership
 from mllens_tui.cli import main
 from mllens_tui.demo import DEMO_NAME, install_demo
 from mllens_tui.lens.model import Lens
@@ -36,6 +37,10 @@ def filled(db_url: str, ml_lens: Lens) -> str:
             "Mixed",
             Answer("MLSEC-05", level=2, target=3, evidence="doc", confidence=Confidence.EVIDENCED),
         )
+        store.set_ownership("Mixed", "MLSEC-05", Ownership("Ana", date(2027, 3, 31)))
+        store.set_ownership("Mixed", "MLOE-04", Ownership("Bo"))
+        store.create_workload("Gone", ml_lens)
+        store.delete_workload("Gone")  # to the trash: neither listed nor found
     return db_url
 
 
@@ -51,7 +56,10 @@ def test_the_reader_sees_what_the_store_sees(filled: str) -> None:
         for record in records:
             assert reader.answers_by_workload([record.id])[record.id] == store.answers(record.name)
             assert reader.get_workload(record.name) == store.get_workload(record.name)
+            assert reader.plan_owners(record.id) == store.plan_owners(record.name)
+        assert reader.plan_owners(records[2].id)["MLSEC-05"] == Ownership("Ana", date(2027, 3, 31))
     assert reader.get_workload("nobody") is None
+    assert reader.get_workload("Gone") is None
     reader.close()
 
 

@@ -187,13 +187,13 @@ def test_markdown_lists_each_answer_with_both_ids_its_evidence_and_notes(lens: L
         "MLSEC-01": Answer("MLSEC-01", level=0),
     }
     md = report_markdown(lens, "fraud-detector", score(lens, given), [], answers=given)
-    answered = section(md, "Answers and evidence")
+    answered = section(md, "Answers")
     assert (
         "- **MLOE-01 · MLOPS01-BP01 Develop the right skills with accountability and "
-        "empowerment**: level 2 (Repeatable)  \n"
-        "   Evidence: https://wiki/skills-matrix  \n"
-        "   Notes: Matrix kept by Ana.  \n"
-        "   Next refresh in June.\n"
+        "empowerment**: level 2 (Repeatable)\n"
+        "  - Evidence: https://wiki/skills-matrix\n"
+        "  - Notes: Matrix kept by Ana.\\\n"
+        "    Next refresh in June.\n"
     ) in answered
     assert "**MLOE-02 · MLOPS01-BP02 " in answered and ": N/A (" in answered
     assert "**MLSEC-01 · MLSEC01-BP01 " in answered and "Evidence: none given" in answered
@@ -201,4 +201,4 @@ def test_markdown_lists_each_answer_with_both_ids_its_evidence_and_notes(lens: L
     gaps = section(md, "Top 10 gaps")
     assert "**MLSEC-01 · MLSEC01-BP01 " in gaps
     # Without answers (the JSON and text reports' callers), no such section.
-    assert "Answers and evidence" not in report_markdown(lens, "f", score(lens, given), [])
+    assert "## Answers" not in report_markdown(lens, "f", score(lens, given), [])

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.assessment import Answer, Confidence, NAReason, Ownership, Profile
 from mllens_tui.files import write_atomic
 from mllens_tui.inputs import name_problem
 from mllens_tui.lens.model import Lens
@@ -73,6 +73,17 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
         ),
         answers={q: draw(answers(q)) for q in qids},
         milestone=milestone,
+        plan=draw(
+            st.dictionaries(
+                st.sampled_from(QIDS),
+                st.builds(
+                    Ownership,
+                    st.one_of(st.just(""), NAMES),
+                    st.one_of(st.none(), st.dates()),
+                ).filter(lambda o: not o.empty),
+                max_size=5,
+            )
+        ),
     )
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mllens_tui.assessment import Answer, Confidence, NAReason, Profile
+from mllens_tui.assessment import Answer, Confidence, NAReason, Ownership, Profile
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import score
 from mllens_tui.snapshot import dumps
-from mllens_tui.store import Store
+from mllens_tui.store import Store, migrations
 from mllens_tui.store.errors import AlreadyExists, InvalidInput, NotFound
 
 
@@ -37,7 +37,7 @@ def test_open_creates_private_directory_and_file(isolated_data: Path, db_url: st
         assert stat.S_IMODE(isolated_data.stat().st_mode) == 0o700
         for name in ("mllens.db", "mllens.db-wal", "mllens.db-shm"):
             assert stat.S_IMODE((isolated_data / name).stat().st_mode) == 0o600, name
-    assert store.schema_version == 1
+    assert store.schema_version == migrations.latest_version()
 
 
 def test_open_uses_the_default_url_from_the_environment(isolated_data: Path) -> None:
@@ -119,18 +119,23 @@ def test_create_workload_refuses_bad_values(
     assert store.list_workloads() == []
 
 
-def test_delete_removes_answers_history_and_milestones(
+def test_emptying_the_trash_removes_answers_history_milestones_and_owners(
     store: Store, ml_lens: Lens, db_url: str
 ) -> None:
     import sqlite3
 
     store.create_workload("w", ml_lens)
     store.set_answer("w", Answer("MLOE-01", level=2))
+    store.set_ownership("w", "MLOE-01", Ownership("Ana"))
     store.create_milestone("w", "m", ml_lens)
     store.delete_workload("w")
+    assert store.list_workloads() == []
+    assert store.empty_trash() == 1
+    assert store.trash() == []
     path = db_url.removeprefix("sqlite:///")
+    tables = ("answer", "answer_change", "milestone", "milestone_answer", "workload", "plan_item")
     with sqlite3.connect(path) as conn:
-        for table in ("answer", "answer_change", "milestone", "milestone_answer", "workload"):
+        for table in tables:
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
 
 

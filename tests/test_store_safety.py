@@ -16,6 +16,7 @@ from sqlalchemy import Engine, event
 from mllens_tui.cli import main
 from mllens_tui.demo import DEMO_NAME
 from mllens_tui.lens.model import Lens
+from mllens_tui.store import migrations
 
 DEMO = "Fraud scoring (demo)"
 
@@ -166,7 +167,7 @@ def test_doctor_reports_the_damage_and_recovers_into_a_new_file(
     code, out, err = run(capsys, "doctor")
     assert code == 3, err
     assert str(damaged) in out and "DAMAGED" in out and "Page" in out
-    assert "Mode      0600" in out and "Schema    version 1" in out
+    assert "Mode      0600" in out and f"Schema    version {migrations.latest_version()}" in out
     assert "mllens doctor --recover" in out
 
     taken = tmp_path / "taken.db"

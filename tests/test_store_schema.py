@@ -100,6 +100,7 @@ def test_older_schema_is_upgraded_after_a_backup(
 ) -> None:
     path = tmp_path / "mllens.db"
     url = make_db(path, ml_lens)
+    now = migrations.latest_version()
     with Store.open(url) as store:
         before = dumps(store.snapshot("w"), ml_lens)
         milestone = dumps(store.milestone_snapshot("w", "m"), ml_lens)
@@ -107,18 +108,18 @@ def test_older_schema_is_upgraded_after_a_backup(
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, migrations.Migration(2, "answer reviewer", _add_reviewer)),
+        (*migrations.MIGRATIONS, migrations.Migration(now + 1, "answer reviewer", _add_reviewer)),
     )
     with Store.open(url) as store:
         backup = store.backup_path
-        assert store.schema_version == 2
+        assert store.schema_version == now + 1
         assert dumps(store.snapshot("w"), ml_lens) == before
         assert dumps(store.milestone_snapshot("w", "m"), ml_lens) == milestone
     assert backup is not None and backup.parent == path.parent
-    assert backup.name.startswith("mllens.db.v1-") and backup.suffix == ".bak"
+    assert backup.name.startswith(f"mllens.db.v{now}-") and backup.suffix == ".bak"
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
     with sqlite3.connect(backup) as old:
-        assert old.execute("SELECT version FROM mllens_schema").fetchone() == (1,)
+        assert old.execute("SELECT version FROM mllens_schema").fetchone() == (now,)
         assert old.execute("SELECT count(*) FROM answer").fetchone() == (10,)
         columns = [row[1] for row in old.execute("PRAGMA table_info(answer)")]
         assert "reviewed_by" not in columns
@@ -133,15 +134,16 @@ def test_a_failing_upgrade_changes_nothing(
 ) -> None:
     path = tmp_path / "mllens.db"
     url = make_db(path, ml_lens)
+    now = migrations.latest_version()
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, migrations.Migration(2, "broken", _broken)),
+        (*migrations.MIGRATIONS, migrations.Migration(now + 1, "broken", _broken)),
     )
     with pytest.raises(RuntimeError, match="migration bug"):
         Store.open(url)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version FROM mllens_schema").fetchone() == (1,)
+        assert conn.execute("SELECT version FROM mllens_schema").fetchone() == (now,)
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "half_done" not in names
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -16,7 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from mllens_tui.assessment import Answer, Profile
+    from mllens_tui.assessment import Answer, Ownership, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
     from mllens_tui.store.quickread import QuickRead
@@ -37,13 +37,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class OpenWorkload:
-    """The workload being assessed: its record, its lens and its current answers."""
+    """The workload being assessed: its record, its lens, its current answers and who owns
+    which plan item by when (none for a milestone)."""
 
     record: WorkloadRecord
     lens: Lens
     answers: dict[str, Answer]
     read_only: bool = False  # a milestone opened for viewing
     milestone: str | None = None
+    owners: dict[str, Ownership] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -280,15 +282,18 @@ class MLLensApp(App[None]):
                     raise NotFound(f"no workload named {name!r} (see: mllens workload list)")
                 record = found
                 answers = self.reader.answers_by_workload([record.id])[record.id]
+                owners = self.reader.plan_owners(record.id)
             else:
                 store = self.wait_for_store()
                 if store is None:
                     return
                 record = store.get_workload(name)
+                owners = {}
                 if milestone is not None:
                     answers = dict(store.milestone_snapshot(name, milestone).answers)
                 else:
                     answers = store.answers(name)
+                    owners = store.plan_owners(name)
             lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
             if lens is None:
                 raise LookupError(
@@ -300,7 +305,12 @@ class MLLensApp(App[None]):
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         opened = OpenWorkload(
-            record, lens, answers, read_only=milestone is not None, milestone=milestone
+            record,
+            lens,
+            answers,
+            read_only=milestone is not None,
+            milestone=milestone,
+            owners=owners,
         )
         self.post_message(self.WorkloadOpened(opened, question))
 

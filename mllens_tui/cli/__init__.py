@@ -214,13 +214,30 @@ def _storage_commands(sub: Any) -> None:
     p.add_argument("new", help="new name")
     p.set_defaults(handler=_lazy("workload", "cmd_workload_rename"))
     p = actions.add_parser(
-        "delete", help="delete a workload with its answers, history and milestones"
+        "delete",
+        help="move a workload with its answers, history and milestones to the trash (30 days)",
     )
     p.add_argument("name", help="workload name")
     p.add_argument(
         "--yes", action="store_true", help="do not ask (needed when not run in a terminal)"
     )
     p.set_defaults(handler=_lazy("workload", "cmd_workload_delete"))
+    p = actions.add_parser(
+        "trash", help="the deleted workloads, purged 30 days after deletion; --empty purges now"
+    )
+    p.add_argument("--json", action="store_true", help="print the trash as JSON")
+    p.add_argument(
+        "--empty", action="store_true", help="delete every trashed workload for good, now"
+    )
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_trash"))
+    p = actions.add_parser(
+        "restore", help="bring a deleted workload back from the trash with everything"
+    )
+    p.add_argument("name", help="the name it had when deleted")
+    p.add_argument(
+        "--as", dest="as_name", metavar="NEW_NAME", help="restore under this name instead"
+    )
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_restore"))
 
     p = sub.add_parser(
         "answer",
@@ -376,7 +393,18 @@ def _policy_commands(sub: Any) -> None:
     register(sub)
 
 
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [_storage_commands, _aws_commands, _policy_commands]
+def _plan_commands(sub: Any) -> None:
+    from mllens_tui.cli.plan import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [
+    _storage_commands,
+    _aws_commands,
+    _policy_commands,
+    _plan_commands,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,12 +47,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         history_points=points,
         previous_scores=previous,
         milestone=args.milestone,
+        answers=snapshot.answers,
+        owners=snapshot.plan,
     )
     label = previous_name or "the previous milestone"
     if args.format == "json":
         text = json.dumps(report_json(**common, previous_label=previous_name), indent=2) + "\n"
     elif args.format == "markdown":
-        text = report_markdown(**common, previous_label=label, answers=snapshot.answers)
+        text = report_markdown(**common, previous_label=label)
     else:
         width = args.width or shutil.get_terminal_size((80, 24)).columns
         text = report_text(**common, previous_label=label, width=max(40, width))

@@ -1,4 +1,5 @@
-"""``mllens workload list | create | rename | delete``, ``mllens answer`` and ``mllens demo``.
+"""``mllens workload list | create | rename | delete | trash | restore``, ``mllens answer`` and
+``mllens demo``.
 
 The store (and with it SQLAlchemy) is imported only when a command runs.
 """
@@ -126,6 +127,8 @@ def cmd_workload_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_workload_delete(args: argparse.Namespace) -> int:
+    from mllens_tui.store.workloads import TRASH_DAYS
+
     with _store(args) as store:
         record = store.get_workload(args.name)
         if not args.yes:
@@ -137,13 +140,80 @@ def cmd_workload_delete(args: argparse.Namespace) -> int:
             answered = record.answered_count + record.not_applicable_count
             reply = input(
                 f"Delete workload {record.name!r} with its {answered} answers, their history "
-                f"and {record.milestone_count} milestones? This cannot be undone. [y/N] "
+                f"and {record.milestone_count} milestones? It stays in the trash for "
+                f"{TRASH_DAYS} days. [y/N] "
             )
             if reply.strip().lower() not in ("y", "yes"):
                 _out("Nothing deleted.")
                 return EXIT_INVALID
         store.delete_workload(record.name)
-    _out(f"Deleted workload {record.name!r}")
+    _out(
+        f"Moved workload {record.name!r} to the trash; restore it within {TRASH_DAYS} days "
+        f"with: {restore_command(record.name)}"
+    )
+    return EXIT_OK
+
+
+def restore_command(name: str) -> str:
+    """The command that brings a trashed workload back, quoted for a shell."""
+    return f"mllens workload restore {shlex.quote(name)}"
+
+
+def cmd_workload_trash(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if args.empty:
+            purged = store.empty_trash()
+            noun = "workload" if purged == 1 else "workloads"
+            _out(f"Emptied the trash: deleted {purged} {noun} for good.")
+            return EXIT_OK
+        trashed = store.trash()
+    if args.json:
+        _json(
+            [
+                {
+                    "name": t.name,
+                    "deleted_at": t.deleted_at.isoformat(),
+                    "purge_at": t.purge_at.isoformat(),
+                    "days_left": t.days_left,
+                    "answered": t.answered_count,
+                    "not_applicable": t.not_applicable_count,
+                    "milestones": t.milestone_count,
+                }
+                for t in trashed
+            ]
+        )
+        return EXIT_OK
+    if not trashed:
+        _out("The trash is empty.")
+        return EXIT_OK
+    width = max(len("Workload"), *(len(t.name) for t in trashed))
+    _out(
+        f"{'Workload':<{width}}  {'Deleted (UTC)':<19}  {'Days left':>9}  {'Answered':>8}  "
+        "Milestones"
+    )
+    for t in trashed:
+        _out(
+            f"{t.name:<{width}}  {_when(t.deleted_at):<19}  {t.days_left:>9}  "
+            f"{t.answered_count + t.not_applicable_count:>8}  {t.milestone_count}"
+        )
+    _out("Restore one with: mllens workload restore NAME [--as NEW_NAME]")
+    return EXIT_OK
+
+
+def cmd_workload_restore(args: argparse.Namespace) -> int:
+    from mllens_tui.store.errors import AlreadyExists
+
+    with _store(args) as store:
+        try:
+            record = store.restore_workload(args.name, as_name=args.as_name)
+        except AlreadyExists as exc:
+            raise CliError(f"{exc.message}: {restore_command(args.name)} --as NEW_NAME") from exc
+    renamed = f" as {record.name!r}" if record.name != args.name else ""
+    _out(
+        f"Restored workload {args.name!r}{renamed} with "
+        f"{record.answered_count + record.not_applicable_count} answers and "
+        f"{record.milestone_count} milestones"
+    )
     return EXIT_OK
 
 

@@ -32,13 +32,14 @@ from mllens_tui.store.errors import (
 )
 
 # Parents before children, so that a row's workload or milestone is copied before it.
-TABLES = ("workload", "answer", "answer_change", "milestone", "milestone_answer")
+TABLES = ("workload", "answer", "answer_change", "milestone", "milestone_answer", "plan_item")
 # Rows whose parent row was lost with a damaged page: (table, column, parent table).
 PARENTS = (
     ("answer", "workload_id", "workload"),
     ("answer_change", "workload_id", "workload"),
     ("milestone", "workload_id", "workload"),
     ("milestone_answer", "milestone_id", "milestone"),
+    ("plan_item", "workload_id", "workload"),
 )
 CHUNK = 256
 MAX_FINDINGS = 100

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -157,8 +158,40 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_plan_owners_and_trash(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "plan_item",
+        md,
+        Column(
+            "workload_id",
+            Integer,
+            ForeignKey("workload.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("question_id", String, primary_key=True),
+        Column("owner", String, nullable=False),
+        Column("due", Date),
+    )
+    # ``workload`` must be known to this MetaData for the foreign key; it is not created.
+    Table("workload", md, Column("id", Integer, primary_key=True))
+    md.create_all(conn, tables=[md.tables["plan_item"]])
+    # SQLite cannot drop the UNIQUE on workload.name without rebuilding the table (and a
+    # rebuild with foreign keys on would cascade-delete every answer), so a trashed workload
+    # gives its name up instead: ``name`` becomes a placeholder no user name can take and the
+    # name it had moves to ``deleted_name`` until it is restored.
+    conn.execute(text("ALTER TABLE workload ADD COLUMN deleted_at DATETIME"))
+    conn.execute(text("ALTER TABLE workload ADD COLUMN deleted_name VARCHAR"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workloads, answers, answer history, milestones", _v1_initial),
+    Migration(
+        2,
+        "plan item owners and due dates (plan_item); trashed workloads (workload.deleted_at, "
+        "workload.deleted_name)",
+        _v2_plan_owners_and_trash,
+    ),
 )
 
 

@@ -31,18 +31,18 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mllens_tui.assessment import Answer, Confidence, NAReason
+from mllens_tui.assessment import Answer, Confidence, NAReason, Ownership
 from mllens_tui.store.errors import StoreError, translate
 from mllens_tui.store.records import WorkloadRecord
 
 # The schema version (``migrations.py``) whose tables and columns this module reads;
 # tests/test_quickread.py checks that it is the latest.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _PREFIX = "sqlite:///"
 _WORKLOAD_COLUMNS = (
@@ -87,6 +87,10 @@ def moment(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _day(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def answer_from_values(data: Mapping[Any, Any]) -> Answer:
@@ -198,18 +202,22 @@ class QuickRead:
         return bool(rows) and rows[0][0] == "ok"
 
     def list_workloads(self) -> list[WorkloadRecord]:
-        """Every workload, by name, with its counts: what ``Store.list_workloads`` returns."""
+        """Every workload not in the trash, by name, with its counts: what
+        ``Store.list_workloads`` returns."""
         with self._read() as cursor:
             rows = cursor.execute(
-                f"SELECT {_WORKLOAD_COLUMNS}, {_COUNTS} FROM workload w ORDER BY w.name"
+                f"SELECT {_WORKLOAD_COLUMNS}, {_COUNTS} FROM workload w "
+                "WHERE w.deleted_at IS NULL ORDER BY w.name"
             ).fetchall()
         return [_record(row) for row in rows]
 
     def get_workload(self, name: str) -> WorkloadRecord | None:
-        """One workload by name, or None."""
+        """One workload by name (not one in the trash), or None."""
         with self._read() as cursor:
             row = cursor.execute(
-                f"SELECT {_WORKLOAD_COLUMNS}, {_COUNTS} FROM workload w WHERE w.name = ?", (name,)
+                f"SELECT {_WORKLOAD_COLUMNS}, {_COUNTS} FROM workload w "
+                "WHERE w.name = ? AND w.deleted_at IS NULL",
+                (name,),
             ).fetchone()
         return None if row is None else _record(row)
 
@@ -231,3 +239,15 @@ class QuickRead:
                     data = dict(zip(_ANSWER_COLUMNS, row[1:], strict=True))
                     out[row[0]][data["question_id"]] = answer_from_values(data)
         return out
+
+    def plan_owners(self, workload_id: int) -> dict[str, Ownership]:
+        """The owner and due date of each plan item of a workload that has one, by question."""
+        with self._read() as cursor:
+            found = cursor.execute(
+                "SELECT question_id, owner, due FROM plan_item WHERE workload_id = ?",
+                (workload_id,),
+            ).fetchall()
+        return {
+            qid: Ownership(owner or "", _day(due) if due is not None else None)
+            for qid, owner, due in found
+        }

@@ -19,6 +19,7 @@ __all__ = [
     "HistoryPoint",
     "MilestoneRecord",
     "PointKind",
+    "TrashedWorkload",
     "WorkloadRecord",
 ]
 
@@ -43,6 +44,19 @@ class WorkloadRecord:
     lens_version: str = ""
     not_applicable_count: int = 0
     milestone_count: int = 0
+
+
+@dataclass(frozen=True)
+class TrashedWorkload:
+    """A deleted workload waiting in the trash; it is purged at ``purge_at``."""
+
+    name: str
+    deleted_at: datetime
+    purge_at: datetime
+    days_left: int
+    answered_count: int
+    not_applicable_count: int
+    milestone_count: int
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ ANSWER = table("answer")
 CHANGE = table("answer_change")
 MILESTONE = table("milestone")
 MILESTONE_ANSWER = table("milestone_answer")
+PLAN_ITEM = table("plan_item")
 WORKLOAD = table("workload")
 
 # The columns an answer is stored in, in both ``answer`` and ``milestone_answer``: the

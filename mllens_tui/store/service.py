@@ -5,7 +5,8 @@ out frozen records (``records.py``) or core objects (``Answer``, ``Snapshot``), 
 
 ``Store`` is the one entry point; its parts live by concern: ``session`` (the database and the
 transaction helper), ``workloads``, ``answers`` (with their history), ``milestones`` and
-``timeline`` (the score over time), on the row conversions of ``rows``. Here are what spans
+``timeline`` (the score over time), ``plans`` (plan item owners and due dates), on the row
+conversions of ``rows``. Here are what spans
 them: a workload as a snapshot, and importing one. Importing a snapshot or creating a milestone
 is one transaction.
 """
@@ -25,10 +26,12 @@ from mllens_tui.snapshot import Snapshot
 from mllens_tui.store.engine import DEFAULT_BUSY_TIMEOUT, open_database
 from mllens_tui.store.errors import AlreadyExists, InvalidInput
 from mllens_tui.store.milestones import _milestone_time, milestone_name_for
+from mllens_tui.store.plans import PlanStore
 from mllens_tui.store.records import (
     AnswerChangeRecord,
     HistoryPoint,
     MilestoneRecord,
+    TrashedWorkload,
     WorkloadRecord,
 )
 from mllens_tui.store.rows import (
@@ -47,12 +50,13 @@ __all__ = [
     "HistoryPoint",
     "MilestoneRecord",
     "Store",
+    "TrashedWorkload",
     "WorkloadRecord",
     "milestone_name_for",
 ]
 
 
-class Store(TimelineStore):
+class Store(TimelineStore, PlanStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
@@ -81,6 +85,7 @@ class Store(TimelineStore):
             row = self._workload_row(session, workload)
             assert row.id is not None
             answers = self._answers(session, row.id)
+            plan = self._plan(session, row.id)
         return Snapshot(
             lens_id=row.lens_id,
             lens_version=row.lens_version,
@@ -90,6 +95,7 @@ class Store(TimelineStore):
             environment=row.environment,
             profile=Profile(row.default_target, _weights_from_db(row.pillar_weights)),
             answers=answers,
+            plan=plan,
         )
 
     def import_snapshot(
@@ -105,6 +111,9 @@ class Store(TimelineStore):
 
         ``workload`` defaults to the snapshot's workload name. As a milestone, the name and
         time come from the snapshot's ``[milestone]`` table, else from its last change.
+        A snapshot's ``[plan]`` becomes the workload's plan owners; one without leaves them
+        as they are (older files and AWS reviews say nothing about owners). Milestones keep no
+        owners.
         """
         return self.import_snapshots([(snapshot, as_milestone)], lens, workload=workload)
 
@@ -152,7 +161,9 @@ class Store(TimelineStore):
         answers = {qid: _normalise(a, imported=True) for qid, a in snapshot.answers.items()}
         lens_version = snapshot.lens_version or lens.version
         lens_hash = snapshot.content_hash or lens.content_hash
-        row = session.scalars(select(WorkloadRow).where(WORKLOAD.c.name == name)).first()
+        row = session.scalars(
+            select(WorkloadRow).where(WORKLOAD.c.name == name, WORKLOAD.c.deleted_at.is_(None))
+        ).first()
         if row is not None and new:
             raise AlreadyExists(f"a workload named {name!r} exists already; choose another name")
         if row is not None and row.lens_id != lens.id:
@@ -196,5 +207,7 @@ class Store(TimelineStore):
             row.lens_hash = lens_hash
             before = self._answers(session, row.id)
             self._write_answers(session, row, before, answers, "")
+            if snapshot.plan:
+                self._write_plan(session, row.id, snapshot.plan, replace=True)
         session.flush()
         return row

@@ -10,7 +10,7 @@ checks that the migrated schema and these tables agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -40,6 +40,10 @@ class WorkloadRow(SQLModel, table=True):
     revision: int = 0  # bumped by every transaction that changes answers
     created_at: datetime
     updated_at: datetime
+    # In the trash since then (see migrations: its name moved to deleted_name); purged after
+    # 30 days.
+    deleted_at: datetime | None = None
+    deleted_name: str | None = None
 
 
 class AnswerRow(SQLModel, table=True):
@@ -123,6 +127,21 @@ class MilestoneAnswerRow(SQLModel, table=True):
     confidence: str | None = None
     answered_by: str = ""
     answered_at: datetime | None = None
+
+
+class PlanItemRow(SQLModel, table=True):
+    """Who owns the improvement of one question of one workload, and by when.
+
+    Apart from ``answer`` so that assigning work neither changes the answer, its history and
+    revision, nor the milestones that freeze answers.
+    """
+
+    __tablename__ = "plan_item"
+
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE", primary_key=True)
+    question_id: str = Field(primary_key=True)
+    owner: str = ""
+    due: date | None = None
 
 
 def table(name: str) -> Table:

@@ -1,9 +1,20 @@
 """The workloads: list, create, update, rename and delete, with their answer and milestone
-counts."""
+counts, and the trash deleted workloads wait in.
+
+Deleting a workload moves it to the trash: ``deleted_at`` is set and its name moves to
+``deleted_name``, leaving ``name`` a placeholder that no user name can equal (names refuse
+control characters), so a new workload may take the name and no look-up by name finds it.
+Restoring brings it back with everything. A trashed workload is purged ``TRASH_DAYS`` after it
+was deleted: by the first write of each ``Store`` (one query over the workload rows, which
+are few) or at once by ``empty_trash``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, func, select
 from sqlmodel import Session
@@ -15,12 +26,13 @@ from mllens_tui.store.errors import (
     AlreadyExists,
     NotFound,
 )
-from mllens_tui.store.records import WorkloadRecord
+from mllens_tui.store.records import TrashedWorkload, WorkloadRecord
 from mllens_tui.store.rows import (
     ANSWER,
     CHANGE,
     MILESTONE,
     MILESTONE_ANSWER,
+    PLAN_ITEM,
     WORKLOAD,
     _check_name,
     _check_target,
@@ -33,12 +45,31 @@ from mllens_tui.store.rows import (
 from mllens_tui.store.session import StoreBase
 from mllens_tui.store.tables import WorkloadRow
 
+TRASH_DAYS = 30
+
+
+def _trash_name(workload_id: int) -> str:
+    """The placeholder name of a trashed workload: unique, and refused as a user's name."""
+    return f"\x1ftrash:{workload_id}"
+
 
 class WorkloadStore(StoreBase):
     """Workloads: the part of ``Store`` that every other part finds its workload with."""
 
+    _trash_checked = False
+
+    @contextlib.contextmanager
+    def _session(self, *, write: bool) -> Iterator[Session]:
+        with super()._session(write=write) as session:
+            if write and not self._trash_checked:
+                self._trash_checked = True
+                self._purge(session, self._expired(session))
+            yield session
+
     def _workload_row(self, session: Session, name: str) -> WorkloadRow:
-        row = session.scalars(select(WorkloadRow).where(WORKLOAD.c.name == name)).first()
+        row = session.scalars(
+            select(WorkloadRow).where(WORKLOAD.c.name == name, WORKLOAD.c.deleted_at.is_(None))
+        ).first()
         if row is None:
             raise NotFound(f"no workload named {name!r} (see: mllens workload list)")
         return row
@@ -90,7 +121,9 @@ class WorkloadStore(StoreBase):
     def list_workloads(self) -> list[WorkloadRecord]:
         """Every workload, by name."""
         with self._session(write=False) as session:
-            rows = session.scalars(select(WorkloadRow).order_by(WORKLOAD.c.name)).all()
+            rows = session.scalars(
+                select(WorkloadRow).where(WORKLOAD.c.deleted_at.is_(None)).order_by(WORKLOAD.c.name)
+            ).all()
             counts = self._counts(session)
             return [self._record(session, row, counts.get(row.id or 0, (0, 0, 0))) for row in rows]
 
@@ -205,15 +238,97 @@ class WorkloadStore(StoreBase):
             return self._record(session, row)
 
     def delete_workload(self, name: str) -> None:
-        """Delete a workload with its answers, history and milestones."""
+        """Move a workload to the trash with its answers, history and milestones; it can be
+        restored for ``TRASH_DAYS`` days (``restore_workload``)."""
         with self._session(write=True) as session:
             row = self._workload_row(session, name)
-            for child in (MILESTONE_ANSWER, MILESTONE, CHANGE, ANSWER):
-                # ON DELETE CASCADE does this too; explicit deletes also hold where a backend
-                # does not enforce foreign keys.
-                if child is MILESTONE_ANSWER:
-                    ids = select(MILESTONE.c.id).where(MILESTONE.c.workload_id == row.id)
-                    session.execute(delete(child).where(child.c.milestone_id.in_(ids)))
-                else:
-                    session.execute(delete(child).where(child.c.workload_id == row.id))
-            session.delete(row)
+            assert row.id is not None
+            row.deleted_name = row.name
+            row.name = _trash_name(row.id)
+            row.deleted_at = _to_db(rows._now())
+            session.flush()
+
+    def trash(self) -> list[TrashedWorkload]:
+        """The trashed workloads, most recently deleted first, with when each is purged."""
+        now = rows._now()
+        with self._session(write=False) as session:
+            found = session.scalars(
+                select(WorkloadRow)
+                .where(WORKLOAD.c.deleted_at.isnot(None))
+                .order_by(WORKLOAD.c.deleted_at.desc(), WORKLOAD.c.id.desc())
+            ).all()
+            counts = self._counts(session)
+            out = []
+            for row in found:
+                assert row.id is not None and row.deleted_at is not None
+                deleted = _from_db(row.deleted_at)
+                purge = deleted + timedelta(days=TRASH_DAYS)
+                answered, na, milestones = counts.get(row.id, (0, 0, 0))
+                out.append(
+                    TrashedWorkload(
+                        name=row.deleted_name or "",
+                        deleted_at=deleted,
+                        purge_at=purge,
+                        days_left=max(0, math.ceil((purge - now) / timedelta(days=1))),
+                        answered_count=answered,
+                        not_applicable_count=na,
+                        milestone_count=milestones,
+                    )
+                )
+            return out
+
+    def restore_workload(self, name: str, *, as_name: str | None = None) -> WorkloadRecord:
+        """Bring the most recently trashed workload called ``name`` back, under ``as_name``
+        if given. Raises NotFound, or AlreadyExists when a workload has the name now."""
+        new = _check_name(as_name if as_name is not None else name, "workload")
+        with self._session(write=True) as session:
+            row = session.scalars(
+                select(WorkloadRow)
+                .where(WORKLOAD.c.deleted_at.isnot(None), WORKLOAD.c.deleted_name == name)
+                .order_by(WORKLOAD.c.deleted_at.desc(), WORKLOAD.c.id.desc())
+            ).first()
+            if row is None:
+                raise NotFound(f"no workload named {name!r} in the trash")
+            taken = session.scalars(select(WORKLOAD.c.id).where(WORKLOAD.c.name == new)).first()
+            if taken is not None:
+                raise AlreadyExists(
+                    f"a workload named {new!r} exists already; restore {name!r} under another name"
+                )
+            row.name = new
+            row.deleted_at = None
+            row.deleted_name = None
+            session.flush()
+            return self._record(session, row)
+
+    def empty_trash(self) -> int:
+        """Delete every trashed workload for good, however recent; how many went."""
+        with self._session(write=True) as session:
+            ids = list(
+                session.scalars(select(WORKLOAD.c.id).where(WORKLOAD.c.deleted_at.isnot(None)))
+            )
+            self._purge(session, ids)
+            return len(ids)
+
+    def _expired(self, session: Session) -> list[int]:
+        cutoff: datetime = _to_db(rows._now() - timedelta(days=TRASH_DAYS))
+        return list(
+            session.scalars(
+                select(WORKLOAD.c.id).where(
+                    WORKLOAD.c.deleted_at.isnot(None), WORKLOAD.c.deleted_at <= cutoff
+                )
+            )
+        )
+
+    def _purge(self, session: Session, ids: list[int]) -> None:
+        """Delete workloads with their answers, history, milestones and plan items."""
+        if not ids:
+            return
+        milestones = select(MILESTONE.c.id).where(MILESTONE.c.workload_id.in_(ids))
+        # ON DELETE CASCADE does this too; explicit deletes also hold where a backend does not
+        # enforce foreign keys.
+        session.execute(
+            delete(MILESTONE_ANSWER).where(MILESTONE_ANSWER.c.milestone_id.in_(milestones))
+        )
+        for child in (MILESTONE, CHANGE, ANSWER, PLAN_ITEM):
+            session.execute(delete(child).where(child.c.workload_id.in_(ids)))
+        session.execute(delete(WORKLOAD).where(WORKLOAD.c.id.in_(ids)))

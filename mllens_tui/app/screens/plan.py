@@ -1,4 +1,5 @@
-"""The improvement plan: the ranked gaps to target, with the next step for each."""
+"""The improvement plan: the ranked gaps to target, with the next step, owner and due date of
+each; sorted by priority or by due date."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
 from mllens_tui.app.text import pct, risk_label
 from mllens_tui.app.widgets.tables import FitTable
+from mllens_tui.assessment import Ownership
 
 ALL = "all"
+SORTS = ("priority", "due")
 
 
 class PlanScreen(AppScreen):
@@ -30,6 +33,8 @@ class PlanScreen(AppScreen):
         Binding("F", "filter('phase')", "Phase filter", id="plan.filter_phase"),
         Binding("R", "filter('risk')", "Risk filter", id="plan.filter_risk"),
         Binding("M", "export_markdown", "Export .md", id="plan.export"),
+        Binding("o", "owner", "Owner", id="plan.owner", tooltip="Owner and due date of this item"),
+        Binding("s", "sort", "Sort", id="plan.sort", tooltip="Sort by priority or by due date"),
         Binding("escape", "back", "Back", id="plan.back"),
         Binding("q", "app.quit", "Quit", id="plan.quit", show=False),
     ]
@@ -37,6 +42,7 @@ class PlanScreen(AppScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filters: dict[str, str] = {"pillar": ALL, "phase": ALL, "risk": ALL}
+        self.sort = "priority"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,6 +60,8 @@ class PlanScreen(AppScreen):
         table.add_column("Now", key="now", width=4)
         table.add_column("Tgt", key="target", width=4)
         table.add_column("Risk", key="risk", width=6)
+        table.add_column("Owner", key="owner", width=10)
+        table.add_column("Due", key="due", width=10)
         table.fit()
         self.refresh_view()
 
@@ -79,26 +87,35 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        if not self.state_changed(repr(self.filters)):
+        owners = workload.owners
+        if not self.state_changed(repr(self.filters), self.sort, repr(owners)):
             return
         self.sub_title = workload.name
         lens = workload.lens
         table = self.query_one(DataTable)
         table.clear()
+        ranks = {item.question_id: rank for rank, item in enumerate(scores.plan, start=1)}
         items = [item for item in scores.plan if self._matches(item.question_id)]
         unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
-        for rank, item in enumerate(items, start=1):
+        if self.sort == "due":
+            from mllens_tui.scoring import by_due
+
+            order = {qid: n for n, qid in enumerate(by_due(ranks, owners))}
+            items.sort(key=lambda item: order[item.question_id])
+            unanswered = by_due(unanswered, owners)
+        for item in items:
             q = lens.question(item.question_id)
             now = str(item.level) if item.level is not None else pct(item.value)
             target = str(item.target) if item.target is not None else pct(item.target_value)
             risk = Text(risk_label(item.risk), style="bold" if item.risk == "HIGH" else "")
             table.add_row(
-                str(rank),
+                str(ranks[item.question_id]),
                 item.question_id,
-                q.title if q else "",
+                _fitted(q.title if q else ""),
                 now,
                 target,
                 risk,
+                *_owner_cells(owners.get(item.question_id)),
                 key=item.question_id,
             )
         if unanswered:
@@ -109,13 +126,26 @@ class PlanScreen(AppScreen):
                 "",
                 "",
                 "",
+                "",
+                "",
                 key="heading:unanswered",
             )
             for qid in unanswered:
                 q = lens.question(qid)
-                table.add_row("", qid, q.title if q else "", "-", "", "-", key=qid)
+                table.add_row(
+                    "",
+                    qid,
+                    _fitted(q.title if q else ""),
+                    "-",
+                    "",
+                    "-",
+                    *_owner_cells(owners.get(qid)),
+                    key=qid,
+                )
         active = [f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL]
         shown = f" · filtered by {', '.join(active)}" if active else ""
+        if self.sort == "due":
+            shown += " · by due date"
         self.query_one("#plan-summary", Static).update(
             f"[b]{len(items)}[/b] gaps to target, [b]{len(unanswered)}[/b] unanswered{shown}"
             "   (P pillar · F phase · R risk · M export)"
@@ -231,7 +261,14 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
-        text = report_markdown(workload.lens, workload.name, scores, [], answers=workload.answers)
+        text = report_markdown(
+            workload.lens,
+            workload.name,
+            scores,
+            [],
+            answers=workload.answers,
+            owners=dict(workload.owners),
+        )
         target = Path(path).expanduser()
         try:
             write_atomic(target, text)
@@ -240,5 +277,69 @@ class PlanScreen(AppScreen):
             return
         self.app.call_from_thread(self.notify, f"Plan written to {target}")
 
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.refresh_view()
+        self.notify(f"Sorted by {'due date' if self.sort == 'due' else 'priority'}")
+
+    def action_owner(self) -> None:
+        workload = self.workload
+        table = self.query_one(DataTable)
+        if workload is None or not table.row_count:
+            return
+        if workload.read_only:
+            self.notify("A milestone is read-only.", severity="warning")
+            return
+        qid = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if qid.startswith("heading:"):
+            return
+        from mllens_tui.app.screens.plan_owner import OwnerDialog
+
+        def chosen(ownership: Ownership | None) -> None:
+            if ownership is not None:
+                self._save_owner(workload.name, qid, ownership)
+
+        current = workload.owners.get(qid, Ownership())
+        self.app.push_screen(OwnerDialog(f"Who owns {qid}, by when?", current), chosen)
+
+    @work(thread=True, group="plan-owner")
+    def _save_owner(self, name: str, qid: str, ownership: Ownership) -> None:
+        from mllens_tui.store.errors import StoreError
+
+        app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
+        try:
+            store.set_ownership(name, qid, ownership)
+        except StoreError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error")
+            return
+        app.call_from_thread(self._owner_saved, name, qid, ownership)
+
+    def _owner_saved(self, name: str, qid: str, ownership: Ownership) -> None:
+        workload = self.workload
+        if workload is None or workload.name != name:
+            return
+        if ownership.empty:
+            workload.owners.pop(qid, None)
+        else:
+            workload.owners[qid] = ownership
+        self.refresh_view()
+        table = self.query_one(DataTable)
+        if qid in table.rows:
+            table.move_cursor(row=table.get_row_index(qid))
+
     async def action_back(self) -> None:
         await self.app.switch_mode("dashboard")
+
+
+def _fitted(text: str) -> Text:
+    """A cell cut with an ellipsis where its column is narrower, so that a cut shows."""
+    return Text(text, no_wrap=True, overflow="ellipsis")
+
+
+def _owner_cells(ownership: Ownership | None) -> tuple[Text, str]:
+    if ownership is None:
+        return _fitted(""), ""
+    return _fitted(ownership.owner), ownership.due.isoformat() if ownership.due else ""

@@ -279,7 +279,7 @@ class WorkloadsScreen(AppScreen):
         return None
 
     def action_new(self) -> None:
-        if self.mllens.store is None:
+        if self.mllens.store is None and self.mllens.reader is None:
             return
 
         def created(name: str | None) -> None:
@@ -301,8 +301,11 @@ class WorkloadsScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.create_workload(name, app.lens)
+            store.create_workload(name, app.lens)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -327,8 +330,11 @@ class WorkloadsScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.rename_workload(old, new)
+            store.rename_workload(old, new)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -346,10 +352,15 @@ class WorkloadsScreen(AppScreen):
             if yes:
                 self._delete(name)
 
+        import shlex
+
+        from mllens_tui.store.workloads import TRASH_DAYS
+
         self.app.push_screen(
             Confirm(
                 f"Delete {name}?",
-                "Its answers, history and milestones go too. Export it first to keep a copy.",
+                "It goes to the trash with its answers, history and milestones, and can be "
+                f"restored for {TRASH_DAYS} days with: mllens workload restore {shlex.quote(name)}",
                 yes="Delete",
             ),
             confirmed,
@@ -360,15 +371,18 @@ class WorkloadsScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.delete_workload(name)
+            store.delete_workload(name)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
         current = app.current
         if current is not None and current.name == name:
             app.current = None
-        app.call_from_thread(app.notify, f"Deleted {name}")
+        app.call_from_thread(app.notify, f"Moved {name} to the trash")
         self.reload()
 
 
