@@ -13,7 +13,9 @@ anything). The clock stops when the screen shows what it is for:
 * ``mllens open W``: the dashboard's headline ("Overall ..."); ``--question ID``: the question;
 * the first frame of the workload list ("Opening the database…"), for comparison.
 
-Then the commands without a terminal, against ``python -c "import textual"``: ``mllens
+Then peak memory (VmHWM) of the bare app and of ``mllens open W`` when the dashboard shows
+and three seconds later (the store loads after the first screen). Then the commands without
+a terminal, against ``python -c "import textual"``: ``mllens
 workload list``, ``mllens score FILE``, ``mllens --version``, ``mllens --help``.
 """
 
@@ -33,6 +35,7 @@ from terminal import (
     COMMAND,
     interleave,
     make_database,
+    peak_memory,
     ratio_line,
     time_command,
     time_until,
@@ -92,6 +95,10 @@ def main() -> None:
                 },
             )
         )
+        memory = {
+            "bare": peak_memory([sys.executable, str(bare)], env, BARE_TEXT),
+            "open": peak_memory([*COMMAND, "open", demo], env, "Overall"),
+        }
     b = screens["bare"]
     print(f"runs {args.runs}, medians, whole process, 80x24 pseudo-terminal, interleaved")
     print(f"{'bare Textual app (Header, Static, Footer)':<44} {b * 1000:8.1f} ms")
@@ -103,6 +110,14 @@ def main() -> None:
         f"{'workload list, 1,000 workloads':<44} {screens['list1000'] * 1000:8.1f} ms   "
         f"{screens['list1000'] / screens['list']:5.2f}x the list of 10   (aim: < 1.2)"
     )
+    mib = 1024 * 1024
+    bare_mem = memory["bare"][1]
+    print(f"{'peak memory, bare app':<44} {bare_mem / mib:8.1f} MiB")
+    for label, value in (
+        ("peak memory, dashboard shown", memory["open"][0]),
+        ("peak memory, dashboard 3 s later", memory["open"][1]),
+    ):
+        print(f"{label:<44} {value / mib:8.1f} MiB {value / bare_mem:5.2f}x   (aim: < 1.6)")
     if not commands:
         return
     t = commands["textual"]

@@ -97,6 +97,12 @@ class Terminal:
                 return
             self.output += chunk
 
+    def peak_memory(self) -> int:
+        """The program's peak resident memory so far, in bytes (Linux: VmHWM)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="utf-8")
+        line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+
     def close(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -109,6 +115,21 @@ def time_until(argv: Sequence[str], env: dict[str, str], text: str) -> float:
     terminal = Terminal(argv, env)
     try:
         return terminal.wait_for(text)
+    finally:
+        terminal.close()
+
+
+def peak_memory(
+    argv: Sequence[str], env: dict[str, str], text: str, settle: float = 3.0
+) -> tuple[int, int]:
+    """Peak memory of ``argv`` when ``text`` shows, and ``settle`` seconds later (once the
+    app has loaded what it loads after its first screen)."""
+    terminal = Terminal(argv, env)
+    try:
+        terminal.wait_for(text)
+        shown = terminal.peak_memory()
+        time.sleep(settle)
+        return shown, terminal.peak_memory()
     finally:
         terminal.close()
 
