@@ -126,3 +126,32 @@ def test_workload_list_and_open_read_without_sqlalchemy(filled: str) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert DEMO_NAME in done.stdout and "Mixed" in done.stdout
+
+
+async def test_the_app_lists_every_workload_with_its_score_a_chunk_at_a_time(
+    db_url: str, ml_lens: Lens
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    from mllens_tui.app import make_app
+    from mllens_tui.app.pilot import settle
+    from mllens_tui.app.screens.workloads import FIRST_ROWS
+
+    names = [f"W{i:03d}" for i in range(FIRST_ROWS + 15)]
+    with Store.open(db_url) as store:
+        for name in names:
+            store.create_workload(name, ml_lens)
+        store.set_answer(names[-1], Answer("MLOE-01", level=4))
+    app = make_app(db_url=db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(key.value) for key in table.rows] == names
+        last = table.get_row(names[-1])
+        assert last[2].startswith("1/")
+        assert last[3] != "-"  # scored, though it came after the first chunk
+        status = app.screen.query_one("#workloads-status", Static)
+        assert f"{len(names)} workloads" in str(status.render())
+        await pilot.press(*["down"] * (len(names) - 1), "enter")
+        await settle(pilot)
+        assert app.current is not None and app.current.name == names[-1]

@@ -238,10 +238,17 @@ class MLLensApp(App[None]):
 
     @on(ReaderReady)
     def _reader_ready(self) -> None:
+        if self.start_workload and not self._opened_start:
+            # Straight to the workload: listing all of them meanwhile would only slow it
+            # down. The list loads when it is shown (or if the workload fails to open).
+            self._open_start()
+            return
+        self._list_workloads()
+
+    def _list_workloads(self) -> None:
         hook = getattr(self.screen, "reader_ready", None)
         if callable(hook):
             hook()
-        self._open_start()
 
     @on(StoreReady)
     def _store_ready(self) -> None:
@@ -302,6 +309,7 @@ class MLLensApp(App[None]):
                 )
         except (StoreError, LookupError) as exc:
             self.mark_usable()
+            self.call_from_thread(self._list_workloads)
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         opened = OpenWorkload(

@@ -2,13 +2,13 @@
 
 The list reads through the app's ``reader`` (``store.quickread``) until the store is open, in
 two queries whatever the number of workloads. Scoring costs about a millisecond and a half
-per workload, so the first rows (more than a tall terminal shows) are scored before the list
-is shown and the rest are filled in afterwards, a chunk at a time.
+per workload, and a table row about as much, so the first rows (more than a tall terminal
+shows) are scored and listed first and the rest are added afterwards, a chunk at a time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,6 @@ class Row:
     total: int
     overall: float | None
     updated: datetime
-    scored: bool = True
 
 
 class WorkloadsScreen(AppScreen):
@@ -64,16 +63,21 @@ class WorkloadsScreen(AppScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, rows: list[Row]) -> None:
+        """The first rows of a fresh list of ``total`` workloads."""
+
+        def __init__(self, rows: list[Row], total: int, generation: int) -> None:
             super().__init__()
             self.rows = rows
+            self.total = total
+            self.generation = generation
 
-    class Scored(Message):
-        """Scores for rows that were listed before they were scored."""
+    class More(Message):
+        """The next rows of the list that ``Loaded`` began."""
 
-        def __init__(self, rows: list[Row]) -> None:
+        def __init__(self, rows: list[Row], generation: int) -> None:
             super().__init__()
             self.rows = rows
+            self.generation = generation
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,6 +108,9 @@ class WorkloadsScreen(AppScreen):
         return True
 
     _listed = False
+    _generation = 0  # of the latest reload; rows of an older one are dropped
+    _shown = 0  # the generation on screen
+    _wanted: str | None = None  # the row under the cursor before a reload
 
     def on_mount(self) -> None:
         if self.mllens.store is not None or self.mllens.reader is not None:
@@ -135,62 +142,59 @@ class WorkloadsScreen(AppScreen):
         source = app.store or app.reader
         if source is None:
             return
+        self._generation += 1
+        generation = self._generation
         try:
             records = source.list_workloads()
-            rows = [
-                Row(
-                    r.name,
-                    r.environment,
-                    r.lens_id,
-                    r.answered_count,
-                    0,
-                    None,
-                    r.updated_at,
-                    scored=False,
-                )
-                for r in records
-            ]
             worker = get_current_worker()
-            for start in range(0, len(records), CHUNK_ROWS):
+            start = 0
+            while True:
                 # The first chunk is small: what the screen shows before the list appears.
                 end = FIRST_ROWS if start == 0 else start + CHUNK_ROWS
-                self._score(source, records[start:end], rows, start)
+                rows = self._score(source, records[start:end])
                 if worker.is_cancelled:
                     return
                 if start == 0:
-                    self.post_message(self.Loaded(list(rows)))
+                    self.post_message(self.Loaded(rows, len(records), generation))
                 else:
-                    self.post_message(self.Scored(rows[start:end]))
+                    self.post_message(self.More(rows, generation))
                 if end >= len(records):
                     break
-            if not records:
-                self.post_message(self.Loaded([]))
+                start = end
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             app.mark_usable()
 
-    def _score(
-        self, source: _Reads, records: list[WorkloadRecord], rows: list[Row], offset: int
-    ) -> None:
-        """Score ``records`` (one query for all their answers) into ``rows`` from ``offset``."""
+    def _score(self, source: _Reads, records: list[WorkloadRecord]) -> list[Row]:
+        """The rows of ``records``, scored, with one query for all their answers."""
         from mllens_tui.assessment import Profile
         from mllens_tui.lens.registry import find_lens
         from mllens_tui.scoring import score
 
         answers = source.answers_by_workload(r.id for r in records)
         lenses: dict[str, Lens | None] = {}
-        for index, record in enumerate(records, start=offset):
+        rows = []
+        for record in records:
             if record.lens_id not in lenses:
                 lenses[record.lens_id] = find_lens(record.lens_id)
             lens = lenses[record.lens_id]
-            if lens is None:
-                rows[index] = replace(rows[index], scored=True)
-                continue
-            profile = Profile(record.default_target, dict(record.pillar_weights))
-            overall = score(lens, answers[record.id], profile).overall
-            rows[index] = replace(
-                rows[index], total=overall.applicable, overall=overall.score, scored=True
+            total, overall = 0, None
+            if lens is not None:
+                profile = Profile(record.default_target, dict(record.pillar_weights))
+                scores = score(lens, answers[record.id], profile).overall
+                total, overall = scores.applicable, scores.score
+            rows.append(
+                Row(
+                    record.name,
+                    record.environment,
+                    record.lens_id,
+                    record.answered_count,
+                    total,
+                    overall,
+                    record.updated_at,
+                )
             )
+        return rows
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
@@ -200,25 +204,17 @@ class WorkloadsScreen(AppScreen):
         if table.row_count and table.cursor_row is not None:
             selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         table.clear()
-        for row in message.rows:
-            table.add_row(
-                row.name,
-                row.environment or "-",
-                _answered(row),
-                pct(row.overall) if row.scored else "…",
-                row.updated.strftime("%Y-%m-%d %H:%M"),
-                key=row.name,
-            )
+        self._shown = message.generation
+        self._wanted = selected
+        self._add_rows(table, message.rows)
         self._listed = True
         self.call_after_refresh(self.mllens.mark_usable)
         if message.rows:
+            total = message.total
             status.update(
-                f"{len(message.rows)} workload{'s' if len(message.rows) != 1 else ''}"
-                " · enter opens · n creates a new one"
+                f"{total} workload{'s' if total != 1 else ''} · enter opens · n creates a new one"
             )
             table.display = True
-            if selected is not None and selected in {r.name for r in message.rows}:
-                table.move_cursor(row=table.get_row_index(selected))
             table.focus()
             self.refresh_bindings()
         else:
@@ -233,16 +229,28 @@ class WorkloadsScreen(AppScreen):
                 "in a shell for an example with three past reviews."
             )
 
-    @on(Scored)
-    def scored(self, message: Scored) -> None:
-        table = self.query(FitTable)
-        if not table:
-            return
-        rows = {str(key.value) for key in table.first().rows}
-        for row in message.rows:
-            if row.name in rows:
-                table.first().update_cell(row.name, "answered", _answered(row))
-                table.first().update_cell(row.name, "overall", pct(row.overall))
+    @on(More)
+    def more(self, message: More) -> None:
+        tables = self.query(FitTable)
+        if tables and message.generation == self._shown:
+            self._add_rows(tables.first(), message.rows)
+
+    def _add_rows(self, table: FitTable, rows: list[Row]) -> None:
+        """Append rows, and put the cursor back on the row it was on before the reload."""
+        for row in rows:
+            if row.name in table.rows:
+                continue
+            table.add_row(
+                row.name,
+                row.environment or "-",
+                f"{row.answered}/{row.total}" if row.total else str(row.answered),
+                pct(row.overall),
+                row.updated.strftime("%Y-%m-%d %H:%M"),
+                key=row.name,
+            )
+            if row.name == self._wanted:
+                table.move_cursor(row=table.get_row_index(row.name))
+                self._wanted = None
 
     def _selected(self) -> str | None:
         tables = self.query(DataTable)
@@ -384,7 +392,3 @@ class WorkloadsScreen(AppScreen):
             app.current = None
         app.call_from_thread(app.notify, f"Moved {name} to the trash")
         self.reload()
-
-
-def _answered(row: Row) -> str:
-    return f"{row.answered}/{row.total}" if row.total else str(row.answered)
