@@ -146,6 +146,7 @@ class MLLensApp(App[None]):
         self._store_settled = threading.Event()  # the store is open, or failed to open
         self._usable = threading.Event()  # the first screen shows what it is for
         self._opened_start = False
+        self._draining = False  # the app is ending: drain_writes commits what is queued
         self._writes: queue.Queue[tuple[str, Answer, Answer | None, float] | None] = queue.Queue()
         self._writer_started = False
         self._writer_done = threading.Event()
@@ -252,7 +253,8 @@ class MLLensApp(App[None]):
 
     @on(StoreReady)
     def _store_ready(self) -> None:
-        self._writer()
+        if not self._draining:  # else drain_writes commits in its own thread
+            self._writer()
         hook = getattr(self.screen, "store_ready", None)
         if callable(hook):
             hook()
@@ -266,7 +268,8 @@ class MLLensApp(App[None]):
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         self.store_error = message.error
-        self._writer()  # to refuse, visibly, any answer given while the reader showed it
+        if not self._draining:
+            self._writer()  # to refuse, visibly, any answer given while the reader showed it
         self.notify(message.error, title="Cannot open the database", severity="error", timeout=30)
         screen = self.screen
         if hasattr(screen, "show_store_error"):
@@ -398,11 +401,17 @@ class MLLensApp(App[None]):
     def drain_writes(self, timeout: float = 30.0) -> None:
         """Stop the writer once it has committed everything queued, then commit in this thread
         whatever was queued after it stopped. Safe to call more than once."""
+        self._draining = True
         self._writes.put(None)
         if self._writer_started:
             self._writer_done.wait(timeout)
-        if not self._writer_done.is_set():
-            return  # the writer is stuck on the disk; committing beside it would race it
+            if not self._writer_done.is_set():
+                return  # the writer is stuck on the disk; committing beside it would race it
+        else:
+            # Answers given on a screen read through the reader, before the store (which
+            # opens after the first screen) was ready: open it now and commit them here.
+            self._usable.set()
+            self._store_settled.wait(timeout)
         while True:
             try:
                 item = self._writes.get_nowait()
