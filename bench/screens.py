@@ -31,7 +31,7 @@ from terminal import BARE_APP, BARE_TEXT, COMMAND, Terminal, make_database, time
 # terminal gets text and escape sequences, so the text must not span two styles).
 SCREENS = (
     ("p", "pillars", "Operational Excellence"),
-    ("f", "phases", "Business goal identification"),
+    ("f", "phases", "Framing"),  # a tab of the phases screen only
     ("i", "plan", " gaps to target"),
     ("h", "history", "milestones · m saves one"),
     ("g", "charts", "Pillar scores, target"),
