@@ -20,6 +20,11 @@ def arrow(delta: float | None) -> str:
     return "="
 
 
+def plural(count: int, word: str, many: str = "") -> str:
+    """``word`` for a count of one, else ``many`` (by default ``word`` + "s")."""
+    return word if count == 1 else (many or word + "s")
+
+
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and
 # isolates that can make a terminal show text in another order than it is stored.
 _UNSAFE = {

@@ -10,6 +10,7 @@ import math
 import re
 import reprlib
 import tomllib
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,21 @@ def day_problem(text: str) -> str | None:
     except ValueError:
         pass
     return f"expected a date such as 2027-03-31, got {show(text)}"
+
+
+def tag_problem(tag: object) -> str | None:
+    """Why ``tag`` cannot tag a workload, or None: a tag is checked as a name is."""
+    return name_problem(tag, "tag")
+
+
+def tag_key(tag: str) -> str:
+    """What makes two tags the same: case does not (``Team-A`` is ``team-a``)."""
+    return tag.casefold()
+
+
+def sorted_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as they are shown and exported: sorted without regard to case."""
+    return tuple(sorted(tags, key=lambda t: (tag_key(t), t)))
 
 
 def weight_problem(weight: object) -> str | None:

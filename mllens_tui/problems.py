@@ -22,6 +22,10 @@ class Problem:
         return f"{location}: {self.message}"
 
 
+# Messages of a file that could not be opened at all, as the readers word them.
+UNREADABLE = frozenset({"no such file", "no such file or folder"})
+
+
 class InputError(Exception):
     """An input file (lens, snapshot) is not valid. Carries every problem found."""
 
@@ -33,7 +37,14 @@ class InputError(Exception):
     def report(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{self.what} is not valid ({count} {noun}):"]
+        if all(
+            p.message in UNREADABLE or p.message.startswith("cannot be read") for p in self.problems
+        ):
+            # A file that is not there was never checked: "not valid" would send the reader
+            # looking for a mistake inside it.
+            lines = [f"{self.what} cannot be read:"]
+        else:
+            lines = [f"{self.what} is not valid ({count} {noun}):"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
 

@@ -17,9 +17,10 @@ from mllens_tui.assessment import Answer, Ownership
 from mllens_tui.charts.draw import render_bars, render_history
 from mllens_tui.charts.specs import history_chart, phase_bars, pillar_bars, target_score
 from mllens_tui.charts.text import heatmap_text
+from mllens_tui.formatting import plural
 from mllens_tui.history import HistoryPoint
-from mllens_tui.lens.model import Lens
-from mllens_tui.scoring import GroupScore, PlanItem, Scores
+from mllens_tui.lens.model import Lens, Question
+from mllens_tui.scoring import GroupScore, PlanItem, Scores, risk_lowering_choices
 from mllens_tui.snapshot import Delta, utc
 from mllens_tui.summary import arrow, level_text, pct, risks_text, scores_text
 
@@ -181,10 +182,13 @@ def _history_md(points: Sequence[HistoryPoint]) -> list[str]:
 
 
 def _gaps_md(
-    lens: Lens, scores: Scores, size: int, owners: Mapping[str, Ownership] | None = None
+    lens: Lens,
+    items: Sequence[PlanItem],
+    owners: Mapping[str, Ownership] | None = None,
+    answers: Mapping[str, Answer] | None = None,
 ) -> list[str]:
     lines: list[str] = []
-    for rank, item in enumerate(scores.plan[:size], start=1):
+    for rank, item in enumerate(items, start=1):
         question = lens.question(item.question_id)
         if question is None:
             continue
@@ -200,9 +204,23 @@ def _gaps_md(
         if step:
             lines.append(f"   Next step: {step}  ")
         if question.url:
-            lines.append(f"   Official guidance: <{question.url}>")
+            lines.append(f"   Official guidance: <{question.url}>  ")
+        # Last: a nested list would swallow the lines after it.
+        answer = answers.get(item.question_id) if answers else None
+        if question.kind == "choice" and answer is not None:
+            lines += _choice_plans_md(question, answer.choices or ())
         lines[-1] = lines[-1].rstrip()
     return lines
+
+
+def _choice_plans_md(question: Question, chosen: Sequence[str]) -> list[str]:
+    """The improvement plans of the unchosen choices that would lower the risk."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {choice.improvement_plan}" if choice.improvement_plan else ""
+        url = f" <{choice.improvement_url}>" if choice.improvement_url else ""
+        lines.append(f"   - {choice.title}{plan}{url}  ")
+    return ["   To lower the risk:  ", *lines] if lines else []
 
 
 def report_markdown(
@@ -250,18 +268,22 @@ def report_markdown(
     lines += ["", f"## Top {TOP_GAPS} gaps", ""]
     if scores.plan:
         lines.append(
-            f"The {min(TOP_GAPS, len(scores.plan))} answered questions furthest below their "
+            f"The {min(TOP_GAPS, len(scores.plan))} answered "
+            f"{plural(min(TOP_GAPS, len(scores.plan)), 'question')} furthest below "
             f"target, weighted by importance ({len(scores.plan)} in the whole plan)."
         )
         lines.append("")
-        lines += _gaps_md(lens, scores, TOP_GAPS, owners)
+        lines += _gaps_md(lens, scores.plan[:TOP_GAPS], owners, answers)
     else:
         lines.append("No answered question is below its target.")
     if scores.unanswered:
         lines += [
             "",
-            f"{len(scores.unanswered)} applicable questions are not answered yet; they do not "
-            "count towards any score.",
+            f"{len(scores.unanswered)} applicable "
+            + plural(len(scores.unanswered), "question is", "questions are")
+            + " not answered yet; "
+            + plural(len(scores.unanswered), "it does", "they do")
+            + " not count towards any score.",
         ]
     if answers:
         lines += _answers_md(lens, answers)
@@ -286,6 +308,38 @@ def _answers_md(lens: Lens, answers: Mapping[str, Answer]) -> list[str]:
         if who:
             lines.append(f"  - Answered by {_md_text(who)}")
     return lines
+
+
+def plan_markdown(
+    lens: Lens,
+    workload_name: str,
+    items: Sequence[PlanItem],
+    unanswered: Sequence[str],
+    shown: str = "",
+    owners: Mapping[str, Ownership] | None = None,
+    answers: Mapping[str, Answer] | None = None,
+) -> str:
+    """The improvement plan as Markdown: every gap of ``items`` in their order, then the
+    ``unanswered`` question ids; ``shown`` says which filter chose them ("" for none)."""
+    lines = [f"# Improvement plan: {workload_name}", "", f"{lens.name}, version {lens.version}"]
+    if shown:
+        lines.append(f"Filtered by {shown}.")
+    lines += ["", f"## Gaps to target ({len(items)})", ""]
+    lines += (
+        _gaps_md(lens, items, owners, answers)
+        if items
+        else ["No answered question is below its target."]
+    )
+    if unanswered:
+        lines += ["", f"## Not answered yet ({len(unanswered)})", ""]
+        for qid in unanswered:
+            question = lens.question(qid)
+            owned = _owner_text((owners or {}).get(qid))
+            title = question.title if question else ""
+            lines.append(
+                f"- **{qid}** {title}".rstrip() + (f" ({_md_text(owned)})" if owned else "")
+            )
+    return "\n".join(lines) + "\n"
 
 
 def _trend_text(
@@ -321,13 +375,16 @@ def report_text(
     answers: Mapping[str, Answer] | None = None,
     owners: Mapping[str, Ownership] | None = None,
 ) -> str:
-    """The terminal report: the summary (plan items with their owners), the charts drawn as
-    text at ``width`` and, given ``answers``, every answer."""
+    """The terminal report: the summary (plan items with their owners and, for choice
+    questions, the choices that would lower their risk), the charts drawn as text at
+    ``width`` and, given ``answers``, every answer."""
     points = _ordered(history_points)
     target = target_score(scores)
     heading = f"{workload_name} ({milestone})" if milestone else workload_name
     # The summary's plan lines carry whole question titles; a terminal report keeps to width.
-    summary = scores_text(lens, scores, workload=heading, owners=owners).splitlines()
+    summary = scores_text(
+        lens, scores, workload=heading, owners=owners, answers=answers
+    ).splitlines()
     parts = ["\n".join(_clip(line, width) for line in summary)]
     if previous_scores is not None:
         parts.append("\n".join(_trend_text(lens, scores, previous_scores, previous_label)))

@@ -11,6 +11,12 @@ questions::
     pct_to_target  = 1 - sum_A e*max(0, t - v) / sum_A e*t
     plan priority  = e * ((1 + t - v)**2 - 1)  for answered questions with v < t
 
+For a choice question with selected choices S, risk r(S) is that of its first rule that holds.
+With F = S without "None of these", plus every other unchosen choice, an unchosen choice c
+lowers the risk (:func:`risk_lowering_choices`) when r(S) is not NONE and either
+r(S + c) < r(S) (choosing c clears "None of these", and "None of these" clears the rest), or
+r(F) < r(S) and r(F - c) > r(F): c is needed for the lowest risk that choosing all reaches.
+
 The plan is ranked by priority; ``by_due`` reorders question ids by their owners' due dates
 (dated first, earliest first; the undated keep their order). N/A and unanswered questions
 never move a score. The whole computation is one pass over
@@ -25,7 +31,7 @@ from datetime import date
 from typing import Any, Literal
 
 from mllens_tui.assessment import Answer, Ownership, Profile, Status
-from mllens_tui.lens.model import Lens, Question, Risk
+from mllens_tui.lens.model import Choice, Lens, Question, Risk
 from mllens_tui.lens.rules import Rule, parse_rule
 
 RISK_KEYS = ("HIGH", "MEDIUM", "NONE", "NOT_APPLICABLE", "UNANSWERED")
@@ -237,6 +243,40 @@ def choice_risk(question: Question, selected: Iterable[str]) -> Risk:
     return Risk.NONE
 
 
+_RISK_RANK = {Risk.NONE: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
+
+
+def risk_lowering_choices(question: Question, selected: Iterable[str]) -> tuple[Choice, ...]:
+    """The unchosen choices of ``question`` that matter for its risk, in lens order.
+
+    A choice matters when choosing it on its own lowers the risk its rules give, or when it
+    is needed for the lowest risk that choosing every unchosen choice reaches (see the
+    module docstring). "None of these" is exclusive here as when choosing: choosing another
+    choice clears it, and choosing it clears the others. Empty when the risk is NONE.
+    """
+    chosen = frozenset(selected)
+    now = _RISK_RANK[choice_risk(question, chosen)]
+    if now == 0:
+        return ()
+    none_ids = {c.id for c in question.choices if c.is_none_of_these}
+    kept = chosen - none_ids
+    unchosen = [c for c in question.choices if c.id not in chosen]
+    every = kept | {c.id for c in unchosen if c.id not in none_ids}
+    best = _RISK_RANK[choice_risk(question, every)]
+
+    def matters(choice: Choice) -> bool:
+        alone = {choice.id} if choice.id in none_ids else kept | {choice.id}
+        if _RISK_RANK[choice_risk(question, alone)] < now:
+            return True
+        return (
+            choice.id not in none_ids
+            and best < now
+            and _RISK_RANK[choice_risk(question, every - {choice.id})] > best
+        )
+
+    return tuple(c for c in unchosen if matters(c))
+
+
 def question_score(
     lens: Lens,
     question: Question,
@@ -292,13 +332,22 @@ def score(
     profile: Profile | None = None,
     *,
     equal_weights: bool = False,
+    pillars_only: bool = False,
 ) -> Scores:
-    """Score every group of the lens in one pass. Answers to unknown questions are ignored."""
+    """Score every group of the lens in one pass. Answers to unknown questions are ignored.
+
+    With ``pillars_only``, phases, cells and the plan are left empty: what a table of many
+    workloads needs (the portfolio), at about two thirds of the cost.
+    """
     profile = profile or Profile()
     overall = _Accumulator()
     pillars = {p.id: _Accumulator() for p in lens.pillars}
-    phases = {p.id: _Accumulator() for p in lens.phases}
-    cells = {(p.id, ph.id): _Accumulator() for p in lens.pillars for ph in lens.phases}
+    phases = {} if pillars_only else {p.id: _Accumulator() for p in lens.phases}
+    cells = (
+        {}
+        if pillars_only
+        else {(p.id, ph.id): _Accumulator() for p in lens.pillars for ph in lens.phases}
+    )
     questions: dict[str, QuestionScore] = {}
     for question in lens.questions:
         qs = question_score(
@@ -308,7 +357,7 @@ def score(
         terms = _terms(qs)
         overall.add_terms(qs.status, qs.risk, *terms)
         pillars[question.pillar].add_terms(qs.status, qs.risk, *terms)
-        if question.phase is not None:
+        if question.phase is not None and not pillars_only:
             phases[question.phase].add_terms(qs.status, qs.risk, *terms)
             cells[(question.pillar, question.phase)].add_terms(qs.status, qs.risk, *terms)
 
@@ -329,7 +378,7 @@ def score(
         cells={k: acc.result(max_level) for k, acc in cells.items()},
         floor=floor,
         questions=questions,
-        plan=_plan(lens, questions),
+        plan=() if pillars_only else _plan(lens, questions),
         unanswered=tuple(qid for qid, qs in questions.items() if qs.status == "unanswered"),
         max_level=lens.max_level,
     )

@@ -26,7 +26,15 @@ from mllens_tui.assessment import (
     Ownership,
     Profile,
 )
-from mllens_tui.inputs import moment_problem, name_problem, read_toml, show, weight_problem
+from mllens_tui.inputs import (
+    moment_problem,
+    name_problem,
+    read_toml,
+    show,
+    tag_key,
+    tag_problem,
+    weight_problem,
+)
 from mllens_tui.lens.model import Lens
 from mllens_tui.problems import Collector, InputError, Problem
 
@@ -36,7 +44,7 @@ FORMAT_VERSION = 1
 TOP_KEYS = {"format", "format_version", "exported_at", "generator", "lens", "workload",
             "milestone", "answers", "scores", "plan"}  # fmt: skip
 LENS_KEYS = {"id", "version", "content_hash"}
-WORKLOAD_KEYS = {"name", "description", "environment", "default_target", "pillar_weights"}
+WORKLOAD_KEYS = {"name", "description", "environment", "default_target", "pillar_weights", "tags"}
 MILESTONE_KEYS = {"name", "created_at"}
 ANSWER_KEYS = {"level", "choices", "not_applicable", "reason", "target", "notes", "evidence",
                "confidence", "answered_by", "answered_at"}  # fmt: skip
@@ -65,6 +73,8 @@ class Snapshot:
     exported_at: datetime | None = None
     generator: str = ""
     plan: Mapping[str, Ownership] = field(default_factory=dict)
+    # None when the file has no ``tags`` key: importing it leaves the workload's tags alone.
+    tags: tuple[str, ...] | None = None
 
 
 def utc(moment: datetime) -> datetime:
@@ -151,6 +161,7 @@ def parse_snapshot(
                 col.add(where, problem)
             else:
                 weights[pillar_id] = float(weight)
+    tags = _tags(col, workload)
 
     milestone: MilestoneInfo | None = None
     if "milestone" in data:
@@ -205,8 +216,29 @@ def parse_snapshot(
         exported_at=exported,
         generator=generator,
         plan={q.id: plan[q.id] for q in lens.questions if q.id in plan},
+        tags=tags,
     )
     return snapshot, lens
+
+
+def _tags(col: Collector, workload: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """``[workload] tags``: an array of distinct tags (case aside), kept in the file's order."""
+    if "tags" not in workload:
+        return None
+    value = workload["tags"]
+    if not isinstance(value, list):
+        col.add("workload.tags", f"expected an array of tags, got {show(value)}")
+        return None
+    seen: set[str] = set()
+    for index, tag in enumerate(value):
+        where = f"workload.tags[{index}]"
+        if (problem := tag_problem(tag)) is not None:
+            col.add(where, problem)
+        elif tag_key(tag) in seen:
+            col.add(where, f"tag {show(tag)} is given twice (tags ignore case)")
+        else:
+            seen.add(tag_key(tag))
+    return tuple(value)
 
 
 def _unknown(col: Collector, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -432,6 +464,8 @@ def snapshot_to_dict(snapshot: Snapshot, lens: Lens, *, with_scores: bool = True
     }
     if weights:
         workload["pillar_weights"] = weights
+    if snapshot.tags is not None:
+        workload["tags"] = list(snapshot.tags)
     doc["workload"] = workload
     if snapshot.milestone is not None:
         doc["milestone"] = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mllens_tui.assessment import Ownership
-from mllens_tui.formatting import arrow, pct
+from mllens_tui.assessment import Answer, Ownership
+from mllens_tui.formatting import arrow, pct, plural
 from mllens_tui.lens.model import Lens
-from mllens_tui.scoring import GroupScore, Scores
+from mllens_tui.scoring import GroupScore, Scores, risk_lowering_choices
 from mllens_tui.snapshot import Comparison, Delta
 
 __all__ = ["arrow", "comparison_text", "level_text", "pct", "risks_text", "scores_text"]
@@ -47,9 +47,11 @@ def scores_text(
     workload: str = "",
     plan_size: int = 10,
     owners: Mapping[str, Ownership] | None = None,
+    answers: Mapping[str, Answer] | None = None,
 ) -> str:
     """The readable summary printed by ``mllens score``; with ``owners``, each owned plan
-    item is followed by its owner and due date."""
+    item is followed by its owner and due date; with ``answers``, each choice question of
+    the plan by the improvement plans of the choices that would lower its risk."""
     o = scores.overall
     lines = []
     heading = f"{workload} - {lens.name}" if workload else lens.name
@@ -91,6 +93,11 @@ def scores_text(
             if ownership is not None and not ownership.empty:
                 due = f"due {ownership.due.isoformat()}" if ownership.due else "no due date"
                 lines.append(f"{'':>16}{ownership.owner or 'no owner'}, {due}")
+            answer = answers.get(item.question_id) if answers else None
+            if question is not None and question.kind == "choice" and answer is not None:
+                for choice in risk_lowering_choices(question, answer.choices or ()):
+                    plan = f": {choice.improvement_plan}" if choice.improvement_plan else ""
+                    lines.append(f"{'':>5}+ {choice.title}{plan}")
     if scores.unanswered:
         lines.append("")
         lines.append(f"Unanswered: {len(scores.unanswered)} applicable questions")
@@ -109,7 +116,8 @@ def comparison_text(lens_a: Lens, comparison: Comparison, label_a: str, label_b:
     if comparison.lens_changed:
         lines.append(
             f"The two snapshots come from different lens contents: both are scored on the "
-            f"{comparison.common_questions} questions they share "
+            f"{comparison.common_questions} {plural(comparison.common_questions, 'question')} "
+            "they share "
             f"({len(comparison.only_in_a)} only in A, {len(comparison.only_in_b)} only in B)."
         )
     names = {p.id: p.name for p in lens_a.pillars} | {p.id: p.name for p in lens_a.phases}

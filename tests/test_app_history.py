@@ -42,7 +42,7 @@ async def test_save_a_milestone_then_compare_it_with_now(db_url: str) -> None:
         await pilot.press("space", "down", "c")
         await settle(pilot)
         changed = rows(app, "#compare-table")
-        assert changed[0][:4] == ["MLOE-02", "newly answered", "-", "L4"]
+        assert changed[0][:4] == ["MLOE-02", "answered", "-", "L4"]
         assert "Overall" in text_of(app, "#compare-summary")
     milestone = Store.open(db_url).milestone_snapshot("W", "Q4")
     assert set(milestone.answers) == {"MLOE-01", "MLSEC-01"}

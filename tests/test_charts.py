@@ -334,6 +334,10 @@ def test_history_ticks_sit_on_their_rows_and_points_on_their_values(
     assert {0, 50, 100} <= set(ticks) and ticks[0] == 0
     per_point = ticks[100] / 100  # rows per percentage point
     for value, row in ticks.items():
+        if value == 75 and row != value * per_point:
+            # The target's own tick, where no regular one falls: on the row it rounds to.
+            assert abs(row - value * per_point) <= 0.5, f"target tick off its row: {ticks}"
+            continue
         assert row == value * per_point, f"tick {value} off its row: {ticks}"
     rows = plot_rows(text)
     points = sorted(

@@ -76,3 +76,21 @@ def test_json_report_of_a_milestone_to_a_file(
 def test_report_of_unknown_workload_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", "nope")
     assert code == 1 and "nope" in err
+
+
+def test_text_and_markdown_reports_list_the_choices_that_would_lower_a_risk(
+    capsys: pytest.CaptureFixture[str], fixture_lenses: Path
+) -> None:
+    assert main(["lens", "import", str(fixture_lenses / "batch-inference-lens.json")]) == 0
+    assert main(["--lens", "batch-inference-lens", "workload", "create", "nightly"]) == 0
+    assert main(["answer", "nightly", "OPS_1", "--choices", "OPS_1_1"]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "report", "nightly", "--width", "120")
+    assert code == 0
+    plan = out[out.index("Improvement plan") :]
+    assert "OPS_1" in plan
+    assert "+ A late or short run pages the owner: Start with one pipeline" in plan
+    assert "+ Runs can be replayed for one day: Start with one pipeline" in plan
+    assert "+ Each run reports its row count" not in plan  # chosen already
+    code, out, _ = run(capsys, "report", "nightly", "--format", "markdown")
+    assert code == 0 and "   - Runs can be replayed for one day: Start with one" in out

@@ -370,7 +370,7 @@ def test_history(capsys: pytest.CaptureFixture[str], fraud: str) -> None:
     }
 
     lines = ok(capsys, "history", "fraud", "MLSEC-01").splitlines()
-    assert lines[0] == "History of MLSEC-01 in workload 'fraud' (times in UTC)"
+    assert lines[0].startswith("History of MLSEC-01 in workload 'fraud' (times in UTC), now at")
     assert [line.split()[-3:] for line in lines[2:]] == [["-", "->", "1"], ["1", "->", "3"]]
     changes = json.loads(ok(capsys, "history", "fraud", "MLOE-01", "--json"))
     assert {c["field"] for c in changes} == {"level", "target", "notes", "evidence", "confidence"}

@@ -29,6 +29,8 @@ CORE = (
     "mllens_tui.charts.specs",
     "mllens_tui.charts.text",
     "mllens_tui.report",
+    "mllens_tui.portfolio",
+    "mllens_tui.workshop",
 )
 UI_AND_DATABASE = ("textual", "textual_plotext", "sqlmodel", "sqlalchemy")
 
@@ -117,7 +119,7 @@ def test_the_graph_sees_the_packages_and_their_imports() -> None:
     # Guards the rules below against passing on an empty or misread graph.
     assert {"mllens_tui.cli", "mllens_tui.store.service", "mllens_tui.charts.specs"} <= set(MODULES)
     targets = {edge.target for edge in GRAPH["mllens_tui.store.service"]}
-    assert "mllens_tui.store.timeline" in targets
+    assert "mllens_tui.store.workshops" in targets
     assert "sqlalchemy" in targets
 
 

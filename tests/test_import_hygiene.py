@@ -22,6 +22,8 @@ CORE = [
     "mllens_tui.charts.draw",
     "mllens_tui.report",
     "mllens_tui.policy",
+    "mllens_tui.portfolio",
+    "mllens_tui.workshop",
     "mllens_tui.paths",
     "mllens_tui.cli",
 ]

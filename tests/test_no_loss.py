@@ -72,9 +72,9 @@ async def test_every_field_given_just_before_quitting_is_saved(db_url: str, work
     app = make_app(db_url=db_url, workload=workload, question="MLOE-01")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        # MLOE-01: level 1, target 3 (option 5 of: default, 0, 1, 2, 3, 4), confidence
-        # evidenced (option 3 of: not stated, asserted, evidenced, verified), notes, evidence.
-        await pilot.press("1", "t", "5", "c", "3", "e", *"half done", "escape")
+        # MLOE-01: level 1, target 3 (the target dialog's keys are the levels), confidence
+        # evidenced (key e of: n not stated, a asserted, e evidenced, v verified), notes, evidence.
+        await pilot.press("1", "t", "3", "c", "e", "e", *"half done", "escape")
         await pilot.press("v", *"JIRA-12", "enter")
         # MLOE-02: N/A for architecture constraints (reason 3), and quit in the same breath.
         await pilot.press("right_square_bracket", "n", "3", "ctrl+q")

@@ -13,6 +13,7 @@ from mllens_tui.cli import main
 from mllens_tui.demo import DEMO_NAME, install_demo
 from mllens_tui.lens.model import Lens
 from mllens_tui.store import migrations
+from mllens_tui.store.errors import NotFound
 from mllens_tui.store.quickread import SCHEMA_VERSION, QuickRead
 from mllens_tui.store.service import Store
 from tests.test_store_safety import damage
@@ -39,6 +40,8 @@ def filled(db_url: str, ml_lens: Lens) -> str:
         )
         store.set_ownership("Mixed", "MLSEC-05", Ownership("Ana", date(2027, 3, 31)))
         store.set_ownership("Mixed", "MLOE-04", Ownership("Bo"))
+        store.set_answer("Mixed", Answer("MLSEC-05", level=3, target=3))  # revision 2 of it
+        store.tag_workload("Mixed", ["team-b", "Team-A"])
         store.create_workload("Gone", ml_lens)
         store.delete_workload("Gone")  # to the trash: neither listed nor found
     return db_url
@@ -58,9 +61,55 @@ def test_the_reader_sees_what_the_store_sees(filled: str) -> None:
             assert reader.get_workload(record.name) == store.get_workload(record.name)
             assert reader.plan_owners(record.id) == store.plan_owners(record.name)
         assert reader.plan_owners(records[2].id)["MLSEC-05"] == Ownership("Ana", date(2027, 3, 31))
+        assert records[2].tags == ("Team-A", "team-b")
+        for record in records:
+            state = reader.workload_state(record.name)
+            assert state is not None and state.record == record
+            assert (state.answers, state.revisions) == store.answers_with_revisions(record.name)
+            assert state.owners == store.plan_owners(record.name)
+        assert reader.workload_state("Mixed").revisions["MLSEC-05"] > 0  # type: ignore[union-attr]
     assert reader.get_workload("nobody") is None
     assert reader.get_workload("Gone") is None
+    with pytest.raises(NotFound, match="no workload named 'Gone'"):
+        reader.workload_state("Gone")
     reader.close()
+
+
+def test_live_updates_start_from_the_counter_the_reader_first_saw(filled: str) -> None:
+    reader = QuickRead.open(filled)
+    assert reader is not None and reader.counter is None
+    reader.list_workloads()
+    with Store.open(filled) as store:
+        seen = store.change_counter()
+        store.set_answer("Empty", Answer("MLOE-01", level=1))
+        assert reader.counter == seen < store.change_counter()
+    reader.get_workload("Empty")
+    assert reader.counter == seen  # later reads do not move it past what was shown
+    reader.close()
+
+
+def test_a_workload_with_a_workshop_is_left_to_the_store(filled: str) -> None:
+    with Store.open(filled) as store:
+        store.start_workshop("Mixed", by="fay")
+    reader = QuickRead.open(filled)
+    assert reader is not None
+    assert reader.workload_state("Mixed") is None
+    assert reader.workload_state("Empty") is not None
+    reader.close()
+
+
+async def test_the_app_opens_a_workshop_workload_with_its_workshop(filled: str) -> None:
+    from mllens_tui.app import make_app
+    from mllens_tui.app.pilot import settle
+
+    with Store.open(filled) as store:
+        store.start_workshop("Mixed", by="fay")
+    app = make_app(db_url=filled, workload="Mixed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current is not None and app.current.name == "Mixed"
+        assert app.current.in_workshop
+        assert "voting" in str(app.format_title("", ""))
 
 
 def test_the_reader_never_writes(filled: str, isolated_data: Path) -> None:

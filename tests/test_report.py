@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,21 @@ def test_markdown_lists_each_answer_with_both_ids_its_evidence_and_notes(lens: L
     assert "**MLSEC-01 · MLSEC01-BP01 " in gaps
     # Without answers (the JSON and text reports' callers), no such section.
     assert "## Answers" not in report_markdown(lens, "f", score(lens, given), [])
+
+
+def test_markdown_gaps_of_a_choice_question_list_the_plans_that_lower_its_risk() -> None:
+    from mllens_tui.lens.aws_json import load_aws_lens
+
+    lens = load_aws_lens(Path(__file__).parent / "fixtures/lenses/batch-inference-lens.json")
+    given = {"OPS_1": Answer("OPS_1", choices=("OPS_1_1",))}
+    ops = lens.question("OPS_1")
+    assert ops is not None
+    _, two, three, _ = ops.choices
+    md = report_markdown(lens, "nightly", score(lens, given), [], answers=given)
+    gaps = section(md, "Top 10 gaps")
+    assert (
+        "   To lower the risk:  \n"
+        f"   - {two.title}: {two.improvement_plan} <{two.improvement_url}>  \n"
+        f"   - {three.title}: {three.improvement_plan} <{three.improvement_url}>\n"
+    ) in gaps
+    assert ops.choices[0].improvement_plan not in gaps  # chosen already

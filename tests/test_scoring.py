@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mllens_tui.assessment import Answer, NAReason, Profile
-from mllens_tui.lens.model import Lens
-from mllens_tui.scoring import score
+from mllens_tui.lens.aws_json import load_aws_lens
+from mllens_tui.lens.model import Choice, Lens, Question, Risk, RiskRule
+from mllens_tui.scoring import choice_risk, risk_lowering_choices, score
 
 
 def level(qid: str, n: int, target: int | None = None) -> Answer:
@@ -258,3 +260,62 @@ def test_scores_are_finite_and_bounded(ml_lens: Lens) -> None:
     s = score(ml_lens, {q.id: level(q.id, i % 5) for i, q in enumerate(ml_lens.questions)})
     for group in (s.overall, *s.pillars.values(), *s.phases.values()):
         assert group.score is not None and 0 <= group.score <= 1 and math.isfinite(group.score)
+
+
+def _choice_question(rules: list[tuple[str, str]], *ids: str) -> Question:
+    return Question(
+        id="Q",
+        title="Q",
+        pillar="p",
+        phase=None,
+        weight=1,
+        prompt="Q",
+        choices=tuple(Choice(i, f"title {i}") for i in ids),
+        risk_rules=tuple(RiskRule(cond, Risk(risk)) for cond, risk in rules),
+    )
+
+
+def _ids(question: Question, *selected: str) -> list[str]:
+    return [c.id for c in risk_lowering_choices(question, selected)]
+
+
+def test_a_choice_matters_when_it_alone_or_with_the_others_lowers_the_risk() -> None:
+    # The feature store's FSOPS1: no single choice lowers HIGH, yet all four together reach
+    # NONE, and each of the four is needed for that.
+    q = _choice_question(
+        [("a && b && c && d", "NONE"), ("(!a) || (!b)", "HIGH"), ("default", "MEDIUM")],
+        "a", "b", "c", "d",
+    )  # fmt: skip
+    assert _ids(q) == ["a", "b", "c", "d"]
+    assert _ids(q, "a") == ["b", "c", "d"]
+    assert _ids(q, "a", "b", "c") == ["d"]
+    assert _ids(q, "a", "b", "c", "d") == []  # no risk left to lower
+
+
+def test_a_choice_that_changes_nothing_for_the_risk_does_not_matter() -> None:
+    # e only counts towards the score; the rules never name it.
+    q = _choice_question(
+        [("a && b", "NONE"), ("a", "MEDIUM"), ("default", "HIGH")], "a", "b", "e", "x_no"
+    )
+    assert _ids(q) == ["a", "b"]
+    assert _ids(q, "a") == ["b"]
+
+
+def test_none_of_these_is_exclusive_when_weighing_a_choice() -> None:
+    # With "None of these" chosen, choosing a clears it (so the HIGH rule stops holding).
+    q = _choice_question(
+        [("a && b", "NONE"), ("x_no", "HIGH"), ("default", "MEDIUM")], "a", "b", "x_no"
+    )
+    assert _ids(q, "x_no") == ["a", "b"]
+    # "None of these" never lowers the risk here: chosen, it clears a and keeps HIGH.
+    assert "x_no" not in _ids(q, "a")
+
+
+def test_risk_lowering_choices_of_an_imported_lens(fixture_lenses: Path) -> None:
+    lens = load_aws_lens(fixture_lenses / "batch-inference-lens.json")
+    ops = lens.question("OPS_1")
+    assert ops is not None
+    assert choice_risk(ops, ["OPS_1_1"]) == Risk.MEDIUM
+    assert _ids(ops, "OPS_1_1") == ["OPS_1_2", "OPS_1_3"]
+    assert _ids(ops, "OPS_1_no") == ["OPS_1_1", "OPS_1_2", "OPS_1_3"]
+    assert all(c.improvement_plan for c in risk_lowering_choices(ops, ["OPS_1_no"]))

@@ -84,6 +84,9 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
                 max_size=5,
             )
         ),
+        tags=draw(
+            st.one_of(st.none(), st.lists(NAMES, unique_by=str.casefold, max_size=4).map(tuple))
+        ),
     )
 
 

@@ -14,8 +14,12 @@ def make_app(
     lens: Lens | None = None,
     workload: str | None = None,
     question: str | None = None,
+    present: bool = False,
 ) -> MLLensApp:
-    """Build the app; nothing touches the database until the app is running."""
+    """Build the app; nothing touches the database until the app is running. With
+    ``present``, the workload opens in presentation mode."""
     from mllens_tui.app.app import MLLensApp
 
-    return MLLensApp(db_url=db_url, lens=lens, workload=workload, question=question)
+    return MLLensApp(
+        db_url=db_url, lens=lens, workload=workload, question=question, present=present
+    )

@@ -4,6 +4,11 @@ ordered writer so every answer is committed the moment it is given, in the order
 Nothing typed is lost: screens save what is still being typed when they are left or closed,
 the writer's queue is committed before the app ends, and a hang-up (SIGHUP: the terminal
 closed, SSH dropped) or SIGTERM commits everything before anything touches the terminal.
+
+Answers are written against the revision the screen showed: when another process changed the
+question meanwhile, nothing is written and the conflict dialog lets the user choose. What other
+processes change comes back through ``live.LiveUpdates``. While a workshop runs, level keys
+cast the participant's own ballot instead of changing the workload's answer.
 """
 
 from __future__ import annotations
@@ -23,15 +28,20 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+
+from mllens_tui.app.live import LiveUpdates
 
 if TYPE_CHECKING:
     from mllens_tui.assessment import Answer, Ownership, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
+    from mllens_tui.store.errors import StaleAnswer
     from mllens_tui.store.quickread import QuickRead
+    from mllens_tui.store.records import WorkshopRecord
     from mllens_tui.store.service import Store, WorkloadRecord
 
 
@@ -46,6 +56,14 @@ class OpenWorkload:
     read_only: bool = False  # a milestone opened for viewing
     milestone: str | None = None
     owners: dict[str, Ownership] = field(default_factory=dict)
+    # The revision of each question as last read or written: an answer is written only
+    # while the question is still at the revision shown.
+    revisions: dict[str, int] = field(default_factory=dict)
+    workshop: WorkshopRecord | None = None  # the running (else last) one, as we may see it
+
+    @property
+    def in_workshop(self) -> bool:
+        return self.workshop is not None and self.workshop.is_open and not self.read_only
 
     @property
     def name(self) -> str:
@@ -61,7 +79,19 @@ class OpenWorkload:
         )
 
 
-class MLLensApp(App[None]):
+@dataclass(frozen=True)
+class _Write:
+    """One item for the writer thread: an answer (or a ballot) and what it was written over."""
+
+    workload: str
+    answer: Answer
+    previous: Answer | None
+    started: float
+    expected: int | None
+    ballot: bool = False
+
+
+class MLLensApp(LiveUpdates, App[None]):
     """Assess an ML workload against a Well-Architected lens."""
 
     TITLE = "mllens"
@@ -83,6 +113,7 @@ class MLLensApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        Binding("slash", "screen.search", "Search", id="app.search", tooltip="Find a question"),
         Binding("d", "area('dashboard')", "Dashboard", id="app.dashboard", show=False),
         Binding("p", "area('pillars')", "Pillars", id="app.pillars", show=False),
         Binding("f", "area('phases')", "Phases", id="app.phases", show=False),
@@ -106,18 +137,22 @@ class MLLensApp(App[None]):
             self.error = error
 
     class WorkloadOpened(Message):
-        def __init__(self, workload: OpenWorkload, question: str | None) -> None:
+        def __init__(
+            self, workload: OpenWorkload, question: str | None, mode: str = "dashboard"
+        ) -> None:
             super().__init__()
             self.workload = workload
             self.question = question
+            self.mode = mode
 
     class AnswerSaved(Message):
         """An answer is committed; ``elapsed`` is seconds from the key press to the commit."""
 
-        def __init__(self, answer: Answer, elapsed: float) -> None:
+        def __init__(self, answer: Answer, elapsed: float, revision: int) -> None:
             super().__init__()
             self.answer = answer
             self.elapsed = elapsed
+            self.revision = revision
 
     class AnswerFailed(Message):
         def __init__(self, answer: Answer, previous: Answer | None, error: str) -> None:
@@ -126,18 +161,40 @@ class MLLensApp(App[None]):
             self.previous = previous
             self.error = error
 
+    class AnswerStale(Message):
+        """Someone else changed the question since it was shown; nothing was written."""
+
+        def __init__(self, answer: Answer, error: StaleAnswer) -> None:
+            super().__init__()
+            self.answer = answer
+            self.error = error
+
+    class WriteDropped(Message):
+        """An answer given over a revision already found stale: not written (see the dialog)."""
+
+        def __init__(self, question_id: str) -> None:
+            super().__init__()
+            self.question_id = question_id
+
+    class BallotSaved(Message):
+        def __init__(self, answer: Answer) -> None:
+            super().__init__()
+            self.answer = answer
+
     def __init__(
         self,
         db_url: str | None = None,
         lens: Lens | None = None,
         workload: str | None = None,
         question: str | None = None,
+        present: bool = False,
     ) -> None:
         super().__init__()
         self.db_url = db_url
         self._lens = lens
         self.start_workload = workload
         self.start_question = question
+        self.start_present = present
         self.store: Store | None = None
         self.store_error: str | None = None
         # Reads for the first screen, before the store (SQLAlchemy) is loaded; None when the
@@ -147,10 +204,16 @@ class MLLensApp(App[None]):
         self._usable = threading.Event()  # the first screen shows what it is for
         self._opened_start = False
         self._draining = False  # the app is ending: drain_writes commits what is queued
-        self._writes: queue.Queue[tuple[str, Answer, Answer | None, float] | None] = queue.Queue()
+        self._writes: queue.Queue[_Write | None] = queue.Queue()
         self._writer_started = False
         self._writer_done = threading.Event()
         self._signals: list[signal.Signals] = []
+        self._pending: dict[str, int] = {}  # question id -> writes queued, not yet done
+        # Used by the one thread that commits (the writer, or drain_writes once it stopped):
+        # (workload, question) -> (revision shown, revision written) of its last own write,
+        # and the (workload, question, revision shown) found stale.
+        self._own_revisions: dict[tuple[str, str], tuple[int, int]] = {}
+        self._stale: set[tuple[str, str, int]] = set()
         self._scores_key: tuple[int, int] | None = None
         self._scores: Scores | None = None
         self.answer_version = 0
@@ -159,6 +222,30 @@ class MLLensApp(App[None]):
         # sets it from the command palette ("Who is answering").
         self.participant = os.environ.get("MLLENS_USER") or getpass.getuser()
         self.save_times: list[float] = []
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every screen's header ends with who is answering (and that ballots are private
+        while a workshop runs)."""
+        workload = self.current
+        doing = "voting" if workload is not None and workload.in_workshop else "answering"
+        return Content.assemble(
+            super().format_title(title, sub_title), (f"  · {self.participant} {doing}", "bold")
+        )
+
+    def show_participant(self) -> None:
+        """Redraw the headers on the screens open now (the name or the workshop changed)."""
+        from textual.css.query import NoMatches
+        from textual.widgets import Header
+        from textual.widgets._header import HeaderTitle
+
+        if not self.is_running:
+            return
+        for screen in self.screen_stack:
+            for header in screen.query(Header):
+                try:
+                    header.query_one(HeaderTitle).update(header.format_title())
+                except NoMatches:
+                    continue
 
     # -- lens and scores ---------------------------------------------------------------------
 
@@ -234,6 +321,7 @@ class MLLensApp(App[None]):
     def wait_for_store(self) -> Store | None:
         """For workers: the store once it is open, or None when it failed to open (the
         failure is on screen already)."""
+        self._usable.set()  # needed now: open it without waiting for the first screen
         self._store_settled.wait()
         return self.store
 
@@ -255,6 +343,10 @@ class MLLensApp(App[None]):
     def _store_ready(self) -> None:
         if not self._draining:  # else drain_writes commits in its own thread
             self._writer()
+        if self.reader is not None and self.seen_counter is None:
+            # Watch from what the first screens showed, not from now.
+            self.seen_counter = self.reader.counter
+        self.start_watching()
         hook = getattr(self.screen, "store_ready", None)
         if callable(hook):
             hook()
@@ -278,31 +370,79 @@ class MLLensApp(App[None]):
     # -- opening a workload ------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="open")
+    # -- navigation that screens ask for ------------------------------------------------------
+    # Screens reach one another through the app, which imports them, so no screen module imports
+    # another that imports it back (tests/test_import_graph.py forbids import circles).
+
+    def open_question(self, question_id: str, order: list[str] | None = None) -> None:
+        """The question screen at ``question_id``; ``]``/``[`` walk ``order`` (default: the
+        whole lens). When the screen below is already that question, go back to it instead."""
+        from mllens_tui.app.screens.question import QuestionScreen
+
+        workload = self.current
+        if workload is None:
+            return
+        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+        if (
+            order is None
+            and isinstance(below, QuestionScreen)
+            and below.order[below.index] == question_id
+        ):
+            self.pop_screen()
+            return
+        order = order or [q.id for q in workload.lens.questions]
+        self.push_screen(QuestionScreen(order, order.index(question_id)))
+
+    def open_answer_history(self, question_id: str) -> None:
+        from mllens_tui.app.screens.changes import AnswerHistoryScreen
+
+        self.push_screen(AnswerHistoryScreen(question_id))
+
+    def open_search(self) -> None:
+        from mllens_tui.app.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen())
+
+    def open_explain(self) -> None:
+        from mllens_tui.app.screens.explain import ExplainScreen
+
+        self.push_screen(ExplainScreen())
+
     def open_workload(
-        self, name: str, *, question: str | None = None, milestone: str | None = None
+        self,
+        name: str,
+        *,
+        question: str | None = None,
+        milestone: str | None = None,
+        mode: str = "dashboard",
     ) -> None:
-        """Load a workload (or one of its milestones, read-only) and switch to its dashboard."""
+        """Load a workload (or one of its milestones, read-only) and switch to its dashboard
+        (or to ``mode``)."""
         from mllens_tui.lens.registry import find_lens
-        from mllens_tui.store.errors import NotFound, StoreError
+        from mllens_tui.store.errors import StoreError
 
         try:
+            # Before the store is open, the reader's one transaction, unless the workload
+            # has a workshop (the store builds what each participant may see of it).
+            state = None
             if self.store is None and self.reader is not None and milestone is None:
-                found = self.reader.get_workload(name)
-                if found is None:
-                    raise NotFound(f"no workload named {name!r} (see: mllens workload list)")
-                record = found
-                answers = self.reader.answers_by_workload([record.id])[record.id]
-                owners = self.reader.plan_owners(record.id)
+                state = self.reader.workload_state(name)
+            workshop = None
+            revisions: dict[str, int] = {}
+            owners = {}
+            if state is not None:
+                record, answers = state.record, state.answers
+                revisions, owners = state.revisions, state.owners
             else:
                 store = self.wait_for_store()
                 if store is None:
                     return
                 record = store.get_workload(name)
-                owners = {}
                 if milestone is not None:
                     answers = dict(store.milestone_snapshot(name, milestone).answers)
                 else:
-                    answers = store.answers(name)
+                    answers, revisions = store.answers_with_revisions(name)
+                    workshop = store.workshop(name, viewer=self.participant)
                     owners = store.plan_owners(name)
             lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
             if lens is None:
@@ -321,16 +461,27 @@ class MLLensApp(App[None]):
             answers,
             read_only=milestone is not None,
             milestone=milestone,
+            revisions=revisions,
+            workshop=workshop,
             owners=owners,
         )
-        self.post_message(self.WorkloadOpened(opened, question))
+        self.post_message(self.WorkloadOpened(opened, question, mode))
 
     @on(WorkloadOpened)
     async def _workload_opened(self, message: WorkloadOpened) -> None:
         self.answer_version += 1
         self.current = message.workload
-        await self.switch_mode("dashboard")
+        await self.switch_mode(message.mode)
         self.call_after_refresh(self.mark_usable)
+        self.show_participant()
+        if self.start_present:
+            self.start_present = False
+            from mllens_tui.app.screens.present import PresentScreen
+
+            order = [q.id for q in message.workload.lens.questions]
+            start = order.index(message.question) if message.question in order else 0
+            await self.push_screen(PresentScreen(order, start))
+            return
         if message.question:
             wanted = message.workload.lens.question(message.question)
             if wanted is None:
@@ -348,15 +499,38 @@ class MLLensApp(App[None]):
     # -- saving answers ----------------------------------------------------------------------
 
     def save_answer(self, answer: Answer) -> None:
-        """Record an answer now (the screens see it at once) and queue its commit."""
+        """Record an answer now (the screens see it at once) and queue its commit, against
+        the revision shown. While a workshop runs, a new level or N/A is the participant's
+        own ballot instead, and the workload's answer stays as it is."""
         workload = self.current
         if workload is None or workload.read_only:
             self.notify("A milestone is read-only.", severity="warning")
             return
-        previous = workload.answers.get(answer.question_id)
-        workload.answers[answer.question_id] = answer
+        qid = answer.question_id
+        previous = workload.answers.get(qid)
+        expected = workload.revisions.get(qid, 0)
+        if workload.in_workshop and _is_vote(workload, answer, previous):
+            self._writes.put(_Write(workload.name, answer, None, time.perf_counter(), None, True))
+            return
+        workload.answers[qid] = answer
         self.answer_version += 1
-        self._writes.put((workload.name, answer, previous, time.perf_counter()))
+        self._pending[qid] = self._pending.get(qid, 0) + 1
+        self._writes.put(_Write(workload.name, answer, previous, time.perf_counter(), expected))
+
+    def pending_questions(self) -> set[str]:
+        """Questions with answers given here and not yet written."""
+        return {qid for qid, n in self._pending.items() if n > 0}
+
+    def _done(self, question_id: str) -> None:
+        left = self._pending.get(question_id, 0) - 1
+        if left > 0:
+            self._pending[question_id] = left
+        else:
+            self._pending.pop(question_id, None)
+
+    def refresh_from_store(self) -> None:
+        """Look for changes now rather than at the next poll (after an action of our own)."""
+        self._poll()
 
     @work(thread=True, group="writer", exit_on_error=False)
     def _writer(self) -> None:
@@ -368,31 +542,69 @@ class MLLensApp(App[None]):
                 try:
                     if item is None:
                         return
-                    self._commit(*item)
+                    self._commit(item)
                 finally:
                     self._writes.task_done()
         finally:
             self._writer_done.set()
 
-    def _commit(self, name: str, answer: Answer, previous: Answer | None, started: float) -> None:
-        from mllens_tui.store.errors import StoreError
+    def _commit(self, item: _Write) -> None:
+        """Write one answer (or ballot) and post what happened.
 
+        Each answer is written against the revision shown when it was given. Answers given
+        one after another to the same question were all shown at the revision before the
+        first: the writer carries its own new revision forward to the next, and after a
+        stale write it drops the rest given over the same revision (the dialog shows the
+        latest of them).
+        """
+        from mllens_tui.store.errors import StaleAnswer, StoreError
+        from mllens_tui.workshop import Ballot
+
+        answer = item.answer
+        key = (item.workload, answer.question_id)
         store = self.store
         if store is None:
             # The store failed to open after the reader had shown the workload.
             error = self.store_error or "the database is not open"
-            self.post_message(self.AnswerFailed(answer, previous, error))
+            self.post_message(self.AnswerFailed(answer, item.previous, error))
             return
         try:
-            if answer.status == "unanswered" and not answer.notes and not answer.evidence:
-                store.clear_answer(name, answer.question_id)
-                stored = answer
-            else:
-                stored = store.set_answer(name, answer)
-        except StoreError as exc:
-            self.post_message(self.AnswerFailed(answer, previous, str(exc)))
+            if item.ballot:
+                store.cast_ballot(
+                    item.workload,
+                    Ballot(
+                        answer.question_id,
+                        answer.answered_by or self.participant,
+                        level=answer.level,
+                        not_applicable=answer.not_applicable,
+                        reason=answer.reason,
+                    ),
+                )
+                self.post_message(self.BallotSaved(answer))
+                return
+            expected = item.expected
+            if expected is not None and (*key, expected) in self._stale:
+                self.post_message(self.WriteDropped(answer.question_id))
+                return
+            own = self._own_revisions.get(key)
+            if expected is not None and own is not None and own[0] == expected:
+                expected = own[1]
+            saved = store.save_answer(item.workload, answer, expect_revision=expected)
+            if item.expected is not None:
+                self._own_revisions[key] = (item.expected, saved.revision)
+        except StaleAnswer as exc:
+            if item.expected is not None:
+                self._stale.add((*key, item.expected))
+            self.post_message(self.AnswerStale(answer, exc))
             return
-        self.post_message(self.AnswerSaved(stored, time.perf_counter() - started))
+        except StoreError as exc:
+            self.post_message(self.AnswerFailed(answer, item.previous, str(exc)))
+            return
+        self.post_message(
+            self.AnswerSaved(
+                saved.answer or answer, time.perf_counter() - item.started, saved.revision
+            )
+        )
 
     def wait_for_writes(self) -> None:
         """Block until every queued answer is committed (or has failed)."""
@@ -419,7 +631,7 @@ class MLLensApp(App[None]):
                 return
             try:
                 if item is not None and self.store is not None:
-                    self._commit(*item)
+                    self._commit(item)
             finally:
                 self._writes.task_done()
 
@@ -433,8 +645,11 @@ class MLLensApp(App[None]):
     @on(AnswerSaved)
     def _answer_saved(self, message: AnswerSaved) -> None:
         self.save_times.append(message.elapsed)
+        qid = message.answer.question_id
+        self._done(qid)
         workload = self.current
         if workload is not None:
+            workload.revisions[qid] = max(workload.revisions.get(qid, 0), message.revision)
             current = workload.answers.get(message.answer.question_id)
             # Keep the stored timestamp unless a newer answer was given meanwhile.
             if current is not None and _same_answer(current, message.answer):
@@ -442,6 +657,7 @@ class MLLensApp(App[None]):
 
     @on(AnswerFailed)
     def _answer_failed(self, message: AnswerFailed) -> None:
+        self._done(message.answer.question_id)
         workload = self.current
         if workload is not None:
             if message.previous is None:
@@ -458,6 +674,70 @@ class MLLensApp(App[None]):
         hook = getattr(self.screen, "answers_changed", None)
         if callable(hook):
             hook()
+
+    @on(AnswerStale)
+    def _answer_stale(self, message: AnswerStale) -> None:
+        """Show theirs at once (nothing of ours was written) and ask what to do with ours."""
+        from mllens_tui.app.screens.conflict import ConflictDialog
+        from mllens_tui.assessment import Answer
+
+        qid = message.answer.question_id
+        self._done(qid)
+        workload = self.current
+        if workload is None:
+            return
+        mine = workload.answers.get(qid, message.answer)
+        theirs = message.error.current if isinstance(message.error.current, Answer) else None
+        revision = message.error.revision
+        if qid not in self._pending:
+            if theirs is None:
+                workload.answers.pop(qid, None)
+            else:
+                workload.answers[qid] = theirs
+            workload.revisions[qid] = revision
+            self.answer_version += 1
+        self.screen_store_changed()
+        name = workload.name
+
+        def chosen(choice: str | None) -> None:
+            current = self.current
+            if current is None or current.name != name:
+                return
+            if choice == "mine":
+                current.revisions[qid] = revision
+                self.save_answer(mine)
+            elif choice == "edit":
+                self._edit_question(qid)
+            self.screen_store_changed()
+
+        self.push_screen(ConflictDialog(workload.lens, qid, theirs, revision, mine), chosen)
+
+    def _edit_question(self, question_id: str) -> None:
+        from mllens_tui.app.screens.question import QuestionScreen
+
+        workload = self.current
+        if workload is None:
+            return
+        screen = self.screen
+        if isinstance(screen, QuestionScreen) and screen.order[screen.index] == question_id:
+            screen.show(screen.index)
+            return
+        order = [q.id for q in workload.lens.questions]
+        self.push_screen(QuestionScreen(order, order.index(question_id)))
+
+    @on(WriteDropped)
+    def _write_dropped(self, message: WriteDropped) -> None:
+        self._done(message.question_id)
+
+    @on(BallotSaved)
+    def _ballot_saved(self, message: BallotSaved) -> None:
+        answer = message.answer
+        said = "N/A" if answer.not_applicable else f"level {answer.level}"
+        self.notify(
+            f"Your ballot on {answer.question_id}: {said} (hidden until revealed)",
+            title=f"Workshop · {answer.answered_by or self.participant}",
+        )
+        self.refresh_from_store()
 
     async def on_unmount(self) -> None:
         # Screens have saved their drafts when they closed; commit all of it before the
@@ -528,6 +808,17 @@ class MLLensApp(App[None]):
             f"The name recorded on answers (now: {self.participant})",
             self.action_participant,
         )
+        if self.current is not None and not self.current.read_only:
+            yield SystemCommand(
+                "Workshop",
+                "Start or run a workshop: private ballots, reveal, spread, agreed answers",
+                self.action_workshop,
+            )
+            yield SystemCommand(
+                "Present",
+                "One question at a time in large type, for a projector",
+                self.action_present,
+            )
         if self.current is not None:
             yield SystemCommand(
                 "Export snapshot", "Write the workload as a TOML snapshot", self.action_export
@@ -548,7 +839,10 @@ class MLLensApp(App[None]):
         def chosen(name: str | None) -> None:
             if name:
                 self.participant = name
+                self.show_participant()
                 self.notify(f"Answers are now recorded as given by {name}")
+                if self.current is not None:
+                    self.open_workload(self.current.name)  # their own ballots to show
 
         self.push_screen(
             TextPrompt(
@@ -558,6 +852,28 @@ class MLLensApp(App[None]):
             ),
             chosen,
         )
+
+    def action_workshop(self) -> None:
+        from mllens_tui.app.screens.workshop import WorkshopScreen
+
+        if self.current is not None and not isinstance(self.screen, WorkshopScreen):
+            self.push_screen(WorkshopScreen())
+
+    def action_present(self) -> None:
+        from mllens_tui.app.screens.present import PresentScreen
+        from mllens_tui.app.screens.question import QuestionScreen
+        from mllens_tui.app.workshop_actions import workshop_order
+
+        workload = self.current
+        if workload is None or isinstance(self.screen, PresentScreen):
+            return
+        screen = self.screen
+        if isinstance(screen, QuestionScreen):
+            order, index = screen.order, screen.index
+        else:
+            order = workshop_order(self) or [q.id for q in workload.lens.questions]
+            index = 0
+        self.push_screen(PresentScreen(order, index))
 
     async def _go_workloads(self) -> None:
         await self.switch_mode("workloads")
@@ -588,6 +904,7 @@ class MLLensApp(App[None]):
         store = self.wait_for_store()
         if store is None or self.current is None:
             return
+        self.wait_for_writes()
         try:
             if milestone:
                 snapshot = store.milestone_snapshot(name, milestone)
@@ -599,6 +916,8 @@ class MLLensApp(App[None]):
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
             return
         self.call_from_thread(self.notify, f"Exported {name} to {target}")
+        # The file holds what is in the database: show that here too, now.
+        self.call_from_thread(self.refresh_from_store)
 
     def action_import(self) -> None:
         from mllens_tui.app.screens.dialogs import TextPrompt
@@ -618,10 +937,12 @@ class MLLensApp(App[None]):
         from mllens_tui.snapshot import read_snapshot_file
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None
+        store = self.wait_for_store()
+        if store is None:
+            return
         try:
             snapshot, lens = read_snapshot_file(Path(path).expanduser(), find_lens)
-            record = self.store.import_snapshot(snapshot, lens)
+            record = store.import_snapshot(snapshot, lens)
         except InputError as exc:
             self.call_from_thread(
                 self.notify, exc.report(), title="Import refused", severity="error", timeout=30
@@ -662,11 +983,13 @@ class MLLensApp(App[None]):
             return
         self.wait_for_writes()
         try:
-            store.create_milestone(workload, name, self.current.lens)
+            store.create_milestone(workload, name, self.current.lens, by=self.participant)
         except StoreError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.call_from_thread(self.notify, f"Milestone {name!r} saved")
+        # It froze what is in the database: show that here too, now.
+        self.call_from_thread(self.refresh_from_store)
         self.post_message(self.MilestoneSaved(name))
 
     class MilestoneSaved(Message):
@@ -687,6 +1010,18 @@ def _screen(module: str, name: str) -> Screen[Any]:
 
     screen_class = getattr(importlib.import_module(f"mllens_tui.app.screens.{module}"), name)
     return screen_class()  # type: ignore[no-any-return]
+
+
+def _is_vote(workload: OpenWorkload, answer: Answer, previous: Answer | None) -> bool:
+    """In a workshop, a new level or N/A on a level question is a ballot; notes and the like
+    still go to the workload's answer."""
+    question = workload.lens.question(answer.question_id)
+    if question is None or question.kind != "level":
+        return False
+    if answer.level is None and not answer.not_applicable:
+        return False
+    before = (previous.level, previous.not_applicable) if previous is not None else (None, False)
+    return (answer.level, answer.not_applicable) != before
 
 
 def _same_answer(a: Answer, b: Answer) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mllens_tui.formatting import arrow, pct
+from mllens_tui.formatting import arrow, pct, plural
 
-__all__ = ["STATUS_SYMBOL", "arrow", "pct", "risk_label"]
+__all__ = ["STATUS_SYMBOL", "arrow", "pct", "plural", "risk_label"]
 
 STATUS_SYMBOL = {"answered": "●", "not_applicable": "⊘", "unanswered": "○"}
 

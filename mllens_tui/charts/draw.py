@@ -383,9 +383,18 @@ def draw_history(
     plt.xticks([d.timestamp() for d in ticks], [d.strftime(fmt) for d in ticks])
     plt.xlim(x0, x1)
     plt.ylim(0, top)
-    plt.yticks(yticks, [str(t) for t in yticks])
-    if spec.target is not None:
+    ylabels: list[float] = list(yticks)
+    if spec.target is not None and canvas is not None:
+        # The line goes on the row the target rounds to (plotext's own rounding of a line
+        # differs by a row) and gets a tick there, unless a tick has that row already.
+        row = canvas.row(spec.target)
+        plt.hline(canvas.y_at(row))
+        if row not in {canvas.row(t) for t in yticks}:
+            ylabels.append(canvas.y_at(row))
+            yticks = [*yticks, round(spec.target)]
+    elif spec.target is not None:
         plt.hline(spec.target)
+    plt.yticks(ylabels, [str(t) for t in yticks])
     centre = tick_width + 1 + ((width or 80) - tick_width - 2) // 2
     plt.title(_history_title(spec, centre, width))
     labelled = sum(len(points) for _, points in drawn) <= MAX_VALUE_LABELS

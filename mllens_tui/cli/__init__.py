@@ -2,7 +2,7 @@
 
 This module is the entry point: the parser of every command, and ``main``. Each command's
 handler lives in the module of its group (``lens``, ``score``, ``workload``, ``export``,
-``milestone``, ``report``, ``open``), shared plumbing in ``base``.
+``milestone``, ``report``, ``open``, ``portfolio``, ``workshop``), shared plumbing in ``base``.
 
 Imports are lazy: ``mllens --help`` must not pay for Textual, SQLAlchemy or plotext.
 
@@ -160,11 +160,21 @@ A and B are taken in this order: the files given, then each --milestone of
   mllens compare --workload W                         W's latest milestone against
                                                       its current answers
   mllens compare a.toml --workload W [--milestone M]  a file against W (or its M)
+  mllens compare --workload A --workload B            two workloads' current answers
+  mllens compare --workload A --workload B --milestone M1 [--milestone M2]
+                                                      A at M1 against B (at M2)
+
+Two workloads on different lenses are compared on the questions they share.
 """,
     )
     p.add_argument("a", nargs="?", help="the earlier snapshot .toml")
     p.add_argument("b", nargs="?", help="the later snapshot .toml")
-    p.add_argument("--workload", metavar="NAME", help="a stored workload (see below)")
+    p.add_argument(
+        "--workload",
+        metavar="NAME",
+        action="append",
+        help="a stored workload (see below); twice to compare two workloads",
+    )
     p.add_argument(
         "--milestone",
         metavar="NAME",
@@ -209,6 +219,14 @@ def _storage_commands(sub: Any) -> None:
         help="weigh a pillar, e.g. --weight security=2 (repeatable; default 1)",
     )
     p.set_defaults(handler=_lazy("workload", "cmd_workload_create"))
+    p = actions.add_parser("tag", help="tag a workload (team, product, ...), for the portfolio")
+    p.add_argument("name", help="workload name")
+    p.add_argument("tags", nargs="+", metavar="TAG", help="tags to add (case does not matter)")
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_tag"))
+    p = actions.add_parser("untag", help="remove tags from a workload")
+    p.add_argument("name", help="workload name")
+    p.add_argument("tags", nargs="+", metavar="TAG", help="tags to remove")
+    p.set_defaults(handler=_lazy("workload", "cmd_workload_untag"))
     p = actions.add_parser("rename", help="rename a workload (its milestones keep their name)")
     p.add_argument("old", help="current name")
     p.add_argument("new", help="new name")
@@ -264,6 +282,13 @@ def _storage_commands(sub: Any) -> None:
     p.add_argument("--evidence", help="where the evidence is (links, documents)")
     p.add_argument("--confidence", choices=CONFIDENCES, help="how well the answer is backed")
     p.add_argument("--by", metavar="NAME", help="who gives this answer")
+    p.add_argument(
+        "--expect-revision",
+        type=int,
+        metavar="N",
+        help="write only if the question is still at revision N (see: mllens answer output, "
+        "mllens history W Q); exit 1 and change nothing when someone changed it since",
+    )
     p.set_defaults(handler=_lazy("workload", "cmd_answer"))
 
     p = sub.add_parser("export", help="write a workload (or a milestone) as a snapshot file")
@@ -273,9 +298,13 @@ def _storage_commands(sub: Any) -> None:
     p.set_defaults(handler=_lazy("export", "cmd_export"))
 
     p = sub.add_parser(
-        "import", help="create or update a workload from a snapshot file, or add a milestone"
+        "import",
+        help="create or update workloads from snapshot files, or add a milestone",
+        description="Import snapshot files, each in its own transaction: a file is imported "
+        "whole or not at all. With several files, a line per file says what happened, and "
+        "the exit code is 1 if any was refused.",
     )
-    p.add_argument("file", help="snapshot .toml file")
+    p.add_argument("files", nargs="+", metavar="FILE", help="snapshot .toml files")
     p.add_argument(
         "--workload", metavar="NAME", help="import into this workload (default: the file's)"
     )
@@ -298,6 +327,30 @@ def _storage_commands(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--width", type=int, help="chart width (default: the terminal's)")
     p.set_defaults(handler=_lazy("report", "cmd_report"))
+    p = sub.add_parser(
+        "portfolio",
+        help="every workload at once: pillar scores, floor, high risks, last assessed",
+        description="The portfolio: a row per workload, a column per pillar (score and level "
+        "symbol ○◔◑◕●), overall, change since the latest milestone, high risks, floor pillar, "
+        "completeness, last assessed; then the mean, worst workload and spread of each "
+        "pillar. A pillar below 50%% in most workloads is flagged as a shared problem.",
+    )
+    p.add_argument("--tag", metavar="T", help="only workloads with this tag")
+    p.add_argument(
+        "--lens", dest="lens_id", metavar="ID", help="only workloads assessed against this lens"
+    )
+    p.add_argument("--environment", metavar="ENV", help="only workloads in this environment")
+    p.add_argument(
+        "--stale", type=int, metavar="DAYS", help="only workloads not assessed in DAYS days"
+    )
+    p.add_argument(
+        "--sort",
+        metavar="COLUMN",
+        help="name (default), overall, change, high, floor, completeness, last, or a pillar id",
+    )
+    p.add_argument("--descending", action="store_true", help="sort from the highest")
+    p.add_argument("--format", choices=["text", "markdown", "json", "csv"], default="text")
+    p.set_defaults(handler=_lazy("portfolio", "cmd_portfolio"))
     p = sub.add_parser("demo", help="create a demo workload with three reviews to explore")
     p.add_argument("--name", default="Fraud scoring (demo)", help="name of the demo workload")
     p.set_defaults(handler=_lazy("workload", "cmd_demo"))
@@ -339,6 +392,80 @@ def _storage_commands(sub: Any) -> None:
         help="copy every readable row into NEW_FILE (must not exist; the database is only read)",
     )
     p.set_defaults(handler=_lazy("doctor", "cmd_doctor"))
+
+
+def _workshop_commands(sub: Any) -> None:
+    """Add ``mllens workshop ...`` and ``mllens present``."""
+    workshop = sub.add_parser(
+        "workshop",
+        help="run a workshop: private ballots, reveal, agreed answers, merge offline snapshots",
+    )
+    actions = workshop.add_subparsers(title="workshop commands", metavar="ACTION", required=True)
+    by_help = "who acts (default: MLLENS_USER, else your login name)"
+    p = actions.add_parser("start", help="start a workshop on a workload")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_start"))
+    p = actions.add_parser(
+        "vote", help="cast your own ballot on a question (hidden until revealed)"
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("question", help="question id")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("level", nargs="?", type=int, help="the level you would give")
+    what.add_argument("--na", choices=NA_REASONS, metavar="REASON", help="not applicable")
+    p.add_argument("--notes", help="why, in a few words")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_vote"))
+    p = actions.add_parser(
+        "status", help="participation, open questions, widest spreads, time per pillar"
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--by", metavar="NAME", help="whose own hidden ballots to show")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_status"))
+    p = actions.add_parser(
+        "reveal", help="show every ballot of these questions (default: all with ballots)"
+    )
+    p.add_argument("workload", help="workload name")
+    p.add_argument("questions", nargs="*", metavar="QUESTION", help="question ids")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_reveal"))
+    p = actions.add_parser("agree", help="record the group's answer to a question")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("question", help="question id")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("level", nargs="?", type=int, help="the agreed level")
+    what.add_argument("--na", choices=NA_REASONS, metavar="REASON", help="not applicable")
+    p.add_argument("--notes", help="what the discussion concluded (replaces the notes)")
+    p.add_argument("--target", type=int, metavar="N", help="target level for this question")
+    p.add_argument("--evidence", help="where the evidence is")
+    p.add_argument("--confidence", choices=CONFIDENCES, help="how well the answer is backed")
+    p.add_argument("--expect-revision", type=int, metavar="N", help="as for mllens answer")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_agree"))
+    p = actions.add_parser("close", help="end the workshop (ballots stay on record)")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_close"))
+    p = actions.add_parser(
+        "merge",
+        help="merge participants' snapshot files into a workload; conflicts are reported",
+        description="Merge snapshots answered offline into workload W. Without --as-ballots "
+        "a question is answered where every snapshot that answers it agrees and left as it "
+        "is where they differ; with --as-ballots every answer becomes its author's ballot in "
+        "the running workshop (started if none runs). Conflicts are listed, never averaged.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="snapshot .toml files")
+    p.add_argument("--into", required=True, metavar="W", help="the workload to merge into")
+    p.add_argument("--as-ballots", action="store_true", help="merge as ballots to reveal")
+    p.add_argument("--by", metavar="NAME", help=by_help)
+    p.set_defaults(handler=_lazy("workshop", "cmd_workshop_merge"))
+
+    p = sub.add_parser("present", help="open a workload in presentation mode, for a projector")
+    p.add_argument("workload", help="workload name")
+    p.add_argument("--question", metavar="ID", help="start at this question")
+    p.set_defaults(handler=_lazy("open", "cmd_present"))
 
 
 # Later modules add their subcommands here (scoring, storage, reports) to keep this file flat.
@@ -404,6 +531,7 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = [
     _aws_commands,
     _policy_commands,
     _plan_commands,
+    _workshop_commands,
 ]
 
 

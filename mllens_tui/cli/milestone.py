@@ -126,6 +126,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         question_id = _question(lens, args.question).id if args.question else None
         if question_id:
             changes = store.answer_history(record.name, question_id)
+            ballots = store.question_ballots(record.name, question_id)
         else:
             points = store.history_series(record.name, lens)
     if question_id:
@@ -146,15 +147,24 @@ def cmd_history(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not changes:
             _out(f"{question_id} of workload {record.name!r} has never been answered.")
-            return EXIT_OK
-        _out(f"History of {question_id} in workload {record.name!r} (times in UTC)")
-        by_width = max(len("By"), *(len(c.by) for c in changes))
-        _out(f"{'When':<19}  {'By':<{by_width}}  {'Field':<14}  Change")
-        for c in changes:
+        else:
             _out(
-                f"{_when(c.at):<19}  {c.by:<{by_width}}  {c.field:<14}  "
-                f"{_value(c.old)} -> {_value(c.new)}"
+                f"History of {question_id} in workload {record.name!r} (times in UTC), "
+                f"now at revision {changes[-1].revision}"
             )
+            by_width = max(len("By"), *(len(c.by) for c in changes))
+            _out(f"{'When':<19}  {'By':<{by_width}}  {'Field':<14}  Change")
+            for c in changes:
+                _out(
+                    f"{_when(c.at):<19}  {c.by:<{by_width}}  {c.field:<14}  "
+                    f"{_value(c.old)} -> {_value(c.new)}"
+                )
+        if ballots:
+            _out("Workshop ballots:")
+            for b in ballots:
+                when = _when(b.at) if b.at is not None else "-"
+                notes = f"  {b.notes}" if b.notes else ""
+                _out(f"{when:<19}  {b.participant}: {b.label}{notes}")
         return EXIT_OK
     if args.json:
         _json([p.to_json() | {"revision": p.revision, "by": p.by} for p in points])

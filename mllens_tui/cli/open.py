@@ -46,3 +46,20 @@ def _check_open_target(args: argparse.Namespace, workload: str, question: str | 
     lens = lens_lookup(args)(record.lens_id)
     if lens is not None and lens.question(question) is None:
         raise CliError(f"unknown question id {question!r} in lens {lens.id!r}")
+
+
+def cmd_present(args: argparse.Namespace) -> int:
+    """``mllens present W``: the app in presentation mode, one question at a time."""
+    from mllens_tui.app import make_app
+
+    _check_open_target(args, args.workload, args.question)
+    chosen = getattr(args, "lens", None) or os.environ.get("MLLENS_LENS")
+    app = make_app(
+        db_url=args.db,
+        lens=_lens(args) if chosen else None,
+        workload=args.workload,
+        question=args.question,
+        present=True,
+    )
+    app.run()
+    return int(app.return_code or 0)

@@ -81,9 +81,15 @@ def load_state(
     states are, in order, the files given, each ``--milestone``, then the current answers
     (see ``state_sources``).
     """
-    workload = getattr(args, "workload", None)
+    given = getattr(args, "workload", None)
+    workloads = [given] if isinstance(given, str) else list(given or [])
     named = getattr(args, "milestone", None)
     milestones = [named] if isinstance(named, str) else list(named or [])
+    if len(workloads) > 1:
+        chosen = workload_sources(args, workloads, milestones)[side]
+        assert chosen.workload is not None
+        return stored_state(args, chosen.workload, chosen.milestone)
+    workload = workloads[0] if workloads else None
     if workload is None:
         if milestones:
             raise CliError("--milestone needs --workload NAME", EXIT_USAGE)
@@ -124,6 +130,24 @@ def latest_milestone(args: argparse.Namespace, workload: str) -> str:
             EXIT_INVALID,
         )
     return milestones[-1].name
+
+
+def workload_sources(
+    args: argparse.Namespace, workloads: list[str], milestones: list[str]
+) -> list[Source]:
+    """``compare --workload A --workload B``: A then B, each at its ``--milestone`` in order
+    (the first milestone is A's, the second B's), else at its current answers."""
+    files = [f for f in (getattr(args, name, None) for name in ("a", "b")) if f]
+    if len(workloads) != 2 or files or len(milestones) > 2:
+        raise CliError(
+            "compare two workloads with exactly two --workload NAME, each with at most one "
+            "--milestone NAME in the same order, and no files (see --help)",
+            EXIT_USAGE,
+        )
+    return [
+        Source(workload=name, milestone=milestones[i] if i < len(milestones) else None)
+        for i, name in enumerate(workloads)
+    ]
 
 
 class Source(NamedTuple):

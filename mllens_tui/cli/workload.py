@@ -1,5 +1,5 @@
-"""``mllens workload list | create | rename | delete | trash | restore``, ``mllens answer`` and
-``mllens demo``.
+"""``mllens workload list | create | tag | untag | rename | delete | trash | restore``,
+``mllens answer`` and ``mllens demo``.
 
 The store (and with it SQLAlchemy) is imported only when a command runs.
 """
@@ -59,6 +59,7 @@ def cmd_workload_list(args: argparse.Namespace) -> int:
                     "not_applicable": r.not_applicable_count,
                     "questions": totals[r.lens_id],
                     "milestones": r.milestone_count,
+                    "tags": list(r.tags),
                     "created_at": r.created_at.isoformat(),
                     "updated_at": r.updated_at.isoformat(),
                 }
@@ -116,6 +117,20 @@ def cmd_workload_create(args: argparse.Namespace) -> int:
         f"Created workload {record.name!r}, assessed against {lens.name} "
         f"({lens.id} {lens.version}, {len(lens.questions)} questions)"
     )
+    return EXIT_OK
+
+
+def cmd_workload_tag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        record = store.tag_workload(args.name, args.tags)
+    _out(f"{record.name}: tags {', '.join(record.tags)}")
+    return EXIT_OK
+
+
+def cmd_workload_untag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        record = store.untag_workload(args.name, args.tags)
+    _out(f"{record.name}: tags {', '.join(record.tags) or '(none)'}")
     return EXIT_OK
 
 
@@ -297,8 +312,15 @@ def cmd_answer(args: argparse.Namespace) -> int:
         record = store.get_workload(args.workload)
         lens = _lens_for(args, record.lens_id, record.name)
         question = _question(lens, args.question)
-        current = store.answers(record.name).get(question.id)
-        stored = store.set_answer(record.name, build_answer(lens, question, args, current))
+        state = store.answer_state(record.name, question.id)
+        saved = store.save_answer(
+            record.name,
+            build_answer(lens, question, args, state.answer),
+            expect_revision=args.expect_revision,
+            clear_empty=False,
+        )
+        assert saved.answer is not None
+        stored = saved.answer
         snapshot = store.snapshot(record.name)
     if stored.not_applicable:
         what = f"N/A ({stored.reason.label if stored.reason else 'no reason'})"
@@ -309,7 +331,10 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if stored.target is not None:
         what += f", target {stored.target}"
     overall = score(lens, snapshot.answers, snapshot.profile).overall.score
-    _out(f"{record.name}: {question.id} = {what}; overall now {_pct(overall)}")
+    _out(
+        f"{record.name}: {question.id} = {what}; overall now {_pct(overall)} "
+        f"(revision {saved.revision})"
+    )
     return EXIT_OK
 
 

@@ -219,7 +219,7 @@ def _check_unique_ids(
 
 # Question fields added with the 2025 edition, and the values that say nothing: a lens
 # that leaves them out keeps the content hash it had before they existed.
-_UNSAID = {"id_2025": "", "scope": "workload", "evidence": []}
+_UNSAID = {"id_2025": "", "scope": "workload", "evidence": ()}
 
 
 def content_hash(lens: Lens) -> str:

@@ -2,7 +2,13 @@
 
 Each answer is written in its own transaction, together with one history row per field that
 changed (``answer_change``: field, old, new, who, when, and a ``revision`` number shared by the
-rows of one transaction).
+rows of one transaction) and one record in the change log (``changes.py``).
+
+A question's revision is the workload revision of its last change (the highest ``revision`` of
+its history rows; 0 when it never changed). It survives clearing the answer, so a writer that
+saw "unanswered" at revision 4 cannot overwrite an answer given and cleared since. A write
+with ``expect_revision`` compares it inside the write transaction and raises ``StaleAnswer``
+when the question moved on, so two writers can never both succeed on the same revision.
 """
 
 from __future__ import annotations
@@ -10,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from mllens_tui.assessment import Answer
 from mllens_tui.store import rows
 from mllens_tui.store import series as history
-from mllens_tui.store.records import AnswerChangeRecord
+from mllens_tui.store.errors import StaleAnswer
+from mllens_tui.store.records import AnswerChangeRecord, AnswerState
 from mllens_tui.store.rows import (
     ANSWER,
     ANSWER_COLUMNS,
@@ -67,6 +74,71 @@ class AnswerStore(WorkloadStore):
             assert row.id is not None
             return self._answers(session, row.id)
 
+    def _revisions(
+        self, session: Session, workload_id: int, question_id: str | None = None
+    ) -> dict[str, int]:
+        query = (
+            select(CHANGE.c.question_id, func.max(CHANGE.c.revision))
+            .where(CHANGE.c.workload_id == workload_id)
+            .group_by(CHANGE.c.question_id)
+        )
+        if question_id is not None:
+            query = query.where(CHANGE.c.question_id == question_id)
+        return {qid: int(rev) for qid, rev in session.execute(query)}
+
+    def answer_revisions(self, workload: str) -> dict[str, int]:
+        """The revision of every question that ever changed (absent: 0), by question id."""
+        with self._session(write=False) as session:
+            row = self._workload_row(session, workload)
+            assert row.id is not None
+            return self._revisions(session, row.id)
+
+    def answers_with_revisions(self, workload: str) -> tuple[dict[str, Answer], dict[str, int]]:
+        """The current answers and the question revisions, read in one transaction."""
+        with self._session(write=False) as session:
+            row = self._workload_row(session, workload)
+            assert row.id is not None
+            return self._answers(session, row.id), self._revisions(session, row.id)
+
+    def _state(self, session: Session, workload_id: int, question_id: str) -> AnswerState:
+        current = session.execute(
+            select(*(ANSWER.c[name] for name in ANSWER_COLUMNS)).where(
+                (ANSWER.c.workload_id == workload_id) & (ANSWER.c.question_id == question_id)
+            )
+        ).first()
+        revision = self._revisions(session, workload_id, question_id).get(question_id, 0)
+        return AnswerState(
+            question_id, _answer_from_row(current) if current is not None else None, revision
+        )
+
+    def answer_state(self, workload: str, question_id: str) -> AnswerState:
+        """One question's stored answer and revision."""
+        with self._session(write=False) as session:
+            row = self._workload_row(session, workload)
+            assert row.id is not None
+            return self._state(session, row.id, question_id)
+
+    def _check_fresh(
+        self, row: WorkloadRow, state: AnswerState, expect_revision: int | None
+    ) -> None:
+        if expect_revision is None or expect_revision == state.revision:
+            return
+        current = state.answer
+        if current is None:
+            what = "it is unanswered now"
+        else:
+            who = current.answered_by or "someone"
+            when = f" at {current.answered_at:%Y-%m-%d %H:%M:%S} UTC" if current.answered_at else ""
+            what = f"it is now {describe_answer(current)} by {who}{when}"
+        raise StaleAnswer(
+            f"{state.question_id} of {row.name!r} changed since revision {expect_revision}: "
+            f"{what} (revision {state.revision}). Nothing was written; look at it again "
+            f"(mllens history {row.name!r} {state.question_id}) and answer with "
+            f"--expect-revision {state.revision} to replace it.",
+            current,
+            state.revision,
+        )
+
     def _write_answers(
         self,
         session: Session,
@@ -74,9 +146,11 @@ class AnswerStore(WorkloadStore):
         before: Mapping[str, Answer],
         after: Mapping[str, Answer],
         by: str,
+        summary: str | None = None,
     ) -> int:
         """Make the stored answers of ``row`` equal ``after`` for every question in ``before``
-        or ``after``, with history. Returns the number of changed fields."""
+        or ``after``, with history and one change-log record (``summary``, else a description
+        of the one question changed). Returns the number of changed fields."""
         assert row.id is not None
         now = _to_db(rows._now())
         revision = row.revision + 1
@@ -114,42 +188,83 @@ class AnswerStore(WorkloadStore):
         if changes:
             session.execute(insert(CHANGE), changes)
             row.revision = revision
+            questions = list(dict.fromkeys(c["question_id"] for c in changes))
+            if summary is None and len(questions) == 1:
+                qid = questions[0]
+                summary = describe_change(qid, before.get(qid), after.get(qid))
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="answer" if len(questions) == 1 else "answers",
+                question_id=questions[0] if len(questions) == 1 else None,
+                summary=summary or f"changed {len(questions)} answers of {row.name!r}",
+                by=changes[0]["changed_by"] if len(questions) == 1 else by,
+            )
         row.updated_at = now
         session.flush()
         return len(changes)
 
-    def set_answer(self, workload: str, answer: Answer) -> Answer:
+    def set_answer(
+        self, workload: str, answer: Answer, *, expect_revision: int | None = None
+    ) -> Answer:
         """Store one answer in its own transaction, with a history row per changed field.
 
-        ``answered_at`` is set to now when it is None. Returns the answer as stored.
+        ``answered_at`` is set to now when it is None. With ``expect_revision``, raises
+        ``StaleAnswer`` (writing nothing) unless the question is still at that revision.
+        Returns the answer as stored.
         """
+        saved = self.save_answer(
+            workload, answer, expect_revision=expect_revision, clear_empty=False
+        )
+        assert saved.answer is not None
+        return saved.answer
+
+    def save_answer(
+        self,
+        workload: str,
+        answer: Answer,
+        *,
+        expect_revision: int | None = None,
+        clear_empty: bool = True,
+    ) -> AnswerState:
+        """Store one answer as ``set_answer`` does and return it with its new revision; an
+        empty answer (unanswered, no notes, no evidence) clears the question when
+        ``clear_empty``."""
         stored = _normalise(answer)
+        empty = (
+            clear_empty
+            and stored.status == "unanswered"
+            and not stored.notes
+            and not stored.evidence
+        )
         with self._session(write=True) as session:
             row = self._workload_row(session, workload)
             assert row.id is not None
-            current = session.execute(
-                select(*(ANSWER.c[name] for name in ANSWER_COLUMNS)).where(
-                    (ANSWER.c.workload_id == row.id) & (ANSWER.c.question_id == stored.question_id)
-                )
-            ).first()
-            before = {stored.question_id: _answer_from_row(current)} if current else {}
-            self._write_answers(
-                session, row, before, {stored.question_id: stored}, stored.answered_by
-            )
-        return stored
+            state = self._state(session, row.id, stored.question_id)
+            self._check_fresh(row, state, expect_revision)
+            before = {stored.question_id: state.answer} if state.answer is not None else {}
+            after = {} if empty else {stored.question_id: stored}
+            changed = self._write_answers(session, row, before, after, stored.answered_by)
+            revision = row.revision if changed else state.revision
+        return AnswerState(stored.question_id, None if empty else stored, revision)
 
-    def clear_answer(self, workload: str, question_id: str, *, by: str = "") -> None:
+    def clear_answer(
+        self,
+        workload: str,
+        question_id: str,
+        *,
+        by: str = "",
+        expect_revision: int | None = None,
+    ) -> None:
         """Back to unanswered: the answer, its notes and evidence go, the history stays."""
         with self._session(write=True) as session:
             row = self._workload_row(session, workload)
             assert row.id is not None
-            current = session.execute(
-                select(*(ANSWER.c[name] for name in ANSWER_COLUMNS)).where(
-                    (ANSWER.c.workload_id == row.id) & (ANSWER.c.question_id == question_id)
-                )
-            ).first()
-            if current is not None:
-                self._write_answers(session, row, {question_id: _answer_from_row(current)}, {}, by)
+            state = self._state(session, row.id, question_id)
+            self._check_fresh(row, state, expect_revision)
+            if state.answer is not None:
+                self._write_answers(session, row, {question_id: state.answer}, {}, by)
 
     def answer_history(
         self, workload: str, question_id: str | None = None
@@ -175,3 +290,25 @@ class AnswerStore(WorkloadStore):
                 )
                 for r in rows
             ]
+
+
+def describe_answer(answer: Answer | None) -> str:
+    """An answer in a few words: "level 2", "N/A", "choices a, b", "unanswered"."""
+    if answer is None or answer.status == "unanswered":
+        return "unanswered"
+    if answer.not_applicable:
+        return "N/A"
+    if answer.choices is not None:
+        return f"choices {', '.join(answer.choices) or '(none)'}"
+    return f"level {answer.level}"
+
+
+def describe_change(question_id: str, old: Answer | None, new: Answer | None) -> str:
+    """What a change to one answer did, for the notices of other apps."""
+    if new is None or (new.status == "unanswered" and (old is None or old.status != "unanswered")):
+        return f"cleared {question_id}"
+    if old is not None and describe_answer(old) == describe_answer(new):
+        return f"edited {question_id} ({describe_answer(new)})"
+    if new.not_applicable:
+        return f"marked {question_id} N/A"
+    return f"set {question_id} to {describe_answer(new)}"

@@ -32,7 +32,18 @@ from mllens_tui.store.errors import (
 )
 
 # Parents before children, so that a row's workload or milestone is copied before it.
-TABLES = ("workload", "answer", "answer_change", "milestone", "milestone_answer", "plan_item")
+TABLES = (
+    "workload",
+    "answer",
+    "answer_change",
+    "milestone",
+    "milestone_answer",
+    "plan_item",
+    "change_log",
+    "workshop",
+    "ballot",
+    "workshop_question",
+)
 # Rows whose parent row was lost with a damaged page: (table, column, parent table).
 PARENTS = (
     ("answer", "workload_id", "workload"),
@@ -40,6 +51,9 @@ PARENTS = (
     ("milestone", "workload_id", "workload"),
     ("milestone_answer", "milestone_id", "milestone"),
     ("plan_item", "workload_id", "workload"),
+    ("workshop", "workload_id", "workload"),
+    ("ballot", "workshop_id", "workshop"),
+    ("workshop_question", "workshop_id", "workshop"),
 )
 CHUNK = 256
 MAX_FINDINGS = 100
@@ -216,6 +230,10 @@ def _salvage(path: Path, target: Path) -> Recovery:
             ).rowcount
             result.orphans[table] = dropped
             result.copied[table] -= dropped
+        # The counter goes on from the last recorded change, so open apps see the next one.
+        out.execute(
+            "UPDATE change_counter SET counter = (SELECT coalesce(max(counter), 0) FROM change_log)"
+        )
         out.execute("COMMIT")
     finally:
         source.close()

@@ -45,6 +45,21 @@ class InvalidInput(StoreError):
     default_exit_code = EXIT_INVALID
 
 
+class StaleAnswer(StoreError):
+    """The question changed since the writer saw it; nothing was written.
+
+    Carries what is stored now (``current``, None when unanswered) and its ``revision``, so
+    that the caller can show both answers and let the user choose.
+    """
+
+    default_exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, current: object, revision: int) -> None:
+        super().__init__(message)
+        self.current = current  # Answer | None; typed loosely so this module imports nothing
+        self.revision = revision
+
+
 class DatabaseLocked(StoreError):
     """Another program held the database past the busy timeout."""
 

@@ -184,6 +184,96 @@ def _v2_plan_owners_and_trash(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE workload ADD COLUMN deleted_name VARCHAR"))
 
 
+def _v3_workload_tags(conn: Connection) -> None:
+    md = MetaData()
+    Table("workload", md, Column("id", Integer, primary_key=True))
+    Table(
+        "workload_tag",
+        md,
+        Column(
+            "workload_id",
+            Integer,
+            ForeignKey("workload.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        # The tag folded to lower case: a workload has a tag once, however it is spelt.
+        Column("tag_key", String, primary_key=True),
+        Column("tag", String, nullable=False),
+        Index("ix_workload_tag_key", "tag_key"),
+    )
+    md.tables["workload_tag"].create(conn)
+
+
+def _v4_live_and_workshops(conn: Connection) -> None:
+    md = MetaData()
+    # The referenced table as version 1 made it; create_all skips it since it exists.
+    Table("workload", md, Column("id", Integer, primary_key=True))
+    counter = Table(
+        "change_counter",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("counter", Integer, nullable=False),
+    )
+    Table(
+        "change_log",
+        md,
+        Column("counter", Integer, primary_key=True, autoincrement=False),
+        Column("workload_id", Integer),
+        Column("workload", String, nullable=False),
+        Column("kind", String, nullable=False),
+        Column("question_id", String),
+        Column("summary", Text, nullable=False),
+        Column("changed_by", String, nullable=False),
+        Column("changed_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "workshop",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "workload_id", Integer, ForeignKey("workload.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("state", String, nullable=False),
+        Column("started_by", String, nullable=False),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("closed_at", DateTime(timezone=True)),
+        Index("ix_workshop_workload", "workload_id"),
+    )
+    Table(
+        "ballot",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "workshop_id", Integer, ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("question_id", String, nullable=False),
+        Column("participant", String, nullable=False),
+        Column("level", Integer),
+        Column("not_applicable", Boolean, nullable=False),
+        Column("reason", String),
+        Column("notes", Text, nullable=False),
+        Column("cast_at", DateTime(timezone=True), nullable=False),
+        UniqueConstraint("workshop_id", "question_id", "participant", name="uq_ballot"),
+    )
+    Table(
+        "workshop_question",
+        md,
+        Column(
+            "workshop_id",
+            Integer,
+            ForeignKey("workshop.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("question_id", String, primary_key=True),
+        Column("revealed_by", String, nullable=False),
+        Column("revealed_at", DateTime(timezone=True)),
+        Column("agreed_by", String, nullable=False),
+        Column("agreed_at", DateTime(timezone=True)),
+    )
+    md.create_all(conn)
+    conn.execute(counter.insert().values(id=1, counter=0))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workloads, answers, answer history, milestones", _v1_initial),
     Migration(
@@ -192,6 +282,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "workload.deleted_name)",
         _v2_plan_owners_and_trash,
     ),
+    Migration(3, "workload tags (workload_tag: one row per tag of a workload)", _v3_workload_tags),
+    Migration(4, "change counter and log, workshops, ballots", _v4_live_and_workshops),
 )
 
 

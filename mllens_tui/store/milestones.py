@@ -106,8 +106,13 @@ class MilestoneStore(AnswerStore):
             lens_version=row.lens_version,
         )
 
-    def create_milestone(self, workload: str, name: str, lens: Lens) -> MilestoneRecord:
-        """Freeze the current answers, profile and lens hash under ``name``; one transaction."""
+    def create_milestone(
+        self, workload: str, name: str, lens: Lens, *, by: str = ""
+    ) -> MilestoneRecord:
+        """Freeze the current answers, profile and lens hash under ``name``; one transaction.
+
+        It freezes what is in the database, whatever a screen shows; the change log tells
+        every open app, which then shows the same answers."""
         with self._session(write=True) as session:
             row = self._workload_row(session, workload)
             assert row.id is not None
@@ -129,6 +134,14 @@ class MilestoneStore(AnswerStore):
                 lens_version=lens.version,
                 lens_hash=lens.content_hash,
                 answers=self._answers(session, row.id),
+            )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="milestone",
+                summary=f"saved milestone {name!r} of {row.name!r}",
+                by=by,
             )
             return self._milestone_record(row.name, milestone)
 

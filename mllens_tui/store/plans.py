@@ -50,6 +50,17 @@ class PlanStore(WorkloadStore):
             row = self._workload_row(session, workload)
             assert row.id is not None
             self._write_plan(session, row.id, {question_id: ownership}, replace=False)
+            owner = f"to {ownership.owner}" if ownership.owner else "(none)"
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="plan",
+                question_id=question_id,
+                summary=f"assigned {question_id} {owner}"
+                + (f", due {ownership.due:%Y-%m-%d}" if ownership.due else ""),
+                by="",
+            )
 
     def _write_plan(
         self,

@@ -11,16 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from mllens_tui.assessment import Answer
 from mllens_tui.history import HistoryPoint, PointKind
+from mllens_tui.workshop import Ballot, Spread
 
 __all__ = [
     "AnswerChangeRecord",
+    "AnswerState",
+    "ChangeRecord",
     "FieldValue",
     "HistoryPoint",
     "MilestoneRecord",
     "PointKind",
+    "PortfolioRecord",
     "TrashedWorkload",
     "WorkloadRecord",
+    "WorkshopRecord",
 ]
 
 FieldValue = int | bool | str | tuple[str, ...] | None
@@ -44,6 +50,22 @@ class WorkloadRecord:
     lens_version: str = ""
     not_applicable_count: int = 0
     milestone_count: int = 0
+    tags: tuple[str, ...] = ()  # sorted without regard to case
+
+
+@dataclass(frozen=True)
+class PortfolioRecord:
+    """A workload as the portfolio needs it: its record, current answers and latest milestone.
+
+    ``answers`` hold what scoring reads (level, choices, N/A, target), not notes or times.
+    ``last_assessed`` is the latest answer time, else the latest milestone's time.
+    """
+
+    workload: WorkloadRecord
+    answers: Mapping[str, Answer]
+    milestone: str | None
+    milestone_overall: float | None
+    last_assessed: datetime | None
 
 
 @dataclass(frozen=True)
@@ -90,3 +112,66 @@ class AnswerChangeRecord:
     by: str
     at: datetime
     revision: int
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """One question's stored answer (None when unanswered) and its revision.
+
+    The revision is the workload revision of the last change to this question (0 when it never
+    changed): a writer that saw revision N writes only while it is still N.
+    """
+
+    question_id: str
+    answer: Answer | None
+    revision: int
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """What one write did, under the change counter it set: who changed what, and when."""
+
+    counter: int
+    workload_id: int | None
+    workload: str
+    kind: str  # answer, answers, milestone, workload, rename, delete, workshop, ballot
+    question_id: str | None
+    summary: str
+    by: str
+    at: datetime
+
+    @property
+    def text(self) -> str:
+        """A notice for people: "bob set MLOE-02 to level 1"."""
+        return f"{self.by or 'someone'} {self.summary}"
+
+
+@dataclass(frozen=True)
+class WorkshopQuestion:
+    """A question in a workshop as one participant may see it: ballots are only visible to
+    their own author until the question is revealed."""
+
+    question_id: str
+    ballot_count: int
+    visible: tuple[Ballot, ...]
+    revealed: bool
+    agreed: bool
+    spread: Spread | None  # only once revealed
+    agreed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WorkshopRecord:
+    """A workshop on a workload; ``questions`` holds the questions with ballots or a state."""
+
+    id: int
+    workload: str
+    state: str
+    started_by: str
+    started_at: datetime
+    closed_at: datetime | None
+    questions: Mapping[str, WorkshopQuestion]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from mllens_tui.assessment import Answer
-from mllens_tui.inputs import name_problem, weight_problem
+from mllens_tui.inputs import name_problem, tag_problem, weight_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import utc
 from mllens_tui.store import series as history
@@ -31,6 +31,12 @@ MILESTONE = table("milestone")
 MILESTONE_ANSWER = table("milestone_answer")
 PLAN_ITEM = table("plan_item")
 WORKLOAD = table("workload")
+WORKLOAD_TAG = table("workload_tag")
+COUNTER = table("change_counter")
+LOG = table("change_log")
+WORKSHOP = table("workshop")
+BALLOT = table("ballot")
+WORKSHOP_QUESTION = table("workshop_question")
 
 # The columns an answer is stored in, in both ``answer`` and ``milestone_answer``: the
 # fields its history follows, plus who gave it and when.
@@ -102,6 +108,13 @@ def _check_name(name: str, what: str) -> str:
     if problem is not None:
         raise InvalidInput(problem)
     return name
+
+
+def _check_tag(tag: str) -> str:
+    problem = tag_problem(tag)
+    if problem is not None:
+        raise InvalidInput(problem)
+    return tag
 
 
 def _check_weights(weights: Mapping[str, float], lens: Lens | None) -> dict[str, float]:

@@ -5,7 +5,9 @@ out frozen records (``records.py``) or core objects (``Answer``, ``Snapshot``), 
 
 ``Store`` is the one entry point; its parts live by concern: ``session`` (the database and the
 transaction helper), ``workloads``, ``answers`` (with their history), ``milestones`` and
-``timeline`` (the score over time), ``plans`` (plan item owners and due dates), on the row
+``timeline`` (the score over time), ``plans`` (plan item owners and due dates),
+``portfolio`` (every workload in one read), ``changes`` (the change counter and log every
+open app polls) and ``workshops`` (ballots, reveal, agreement, merge), on the row
 conversions of ``rows``. Here are what spans
 them: a workload as a snapshot, and importing one. Importing a snapshot or creating a milestone
 is one transaction.
@@ -27,28 +29,32 @@ from mllens_tui.store.engine import DEFAULT_BUSY_TIMEOUT, open_database
 from mllens_tui.store.errors import AlreadyExists, InvalidInput
 from mllens_tui.store.milestones import _milestone_time, milestone_name_for
 from mllens_tui.store.plans import PlanStore
+from mllens_tui.store.portfolio import PortfolioStore
 from mllens_tui.store.records import (
     AnswerChangeRecord,
     HistoryPoint,
     MilestoneRecord,
+    PortfolioRecord,
     TrashedWorkload,
     WorkloadRecord,
 )
 from mllens_tui.store.rows import (
     WORKLOAD,
     _check_name,
+    _check_tag,
     _check_weights,
     _normalise,
     _weights_from_db,
     _weights_to_db,
 )
 from mllens_tui.store.tables import WorkloadRow
-from mllens_tui.store.timeline import TimelineStore
+from mllens_tui.store.workshops import WorkshopStore
 
 __all__ = [
     "AnswerChangeRecord",
     "HistoryPoint",
     "MilestoneRecord",
+    "PortfolioRecord",
     "Store",
     "TrashedWorkload",
     "WorkloadRecord",
@@ -56,7 +62,7 @@ __all__ = [
 ]
 
 
-class Store(TimelineStore, PlanStore):
+class Store(WorkshopStore, PlanStore, PortfolioStore):
     """One database. Safe to share between threads; open one per app or CLI command."""
 
     @classmethod
@@ -86,6 +92,7 @@ class Store(TimelineStore, PlanStore):
             assert row.id is not None
             answers = self._answers(session, row.id)
             plan = self._plan(session, row.id)
+            tags = self._tags(session, row.id).get(row.id)
         return Snapshot(
             lens_id=row.lens_id,
             lens_version=row.lens_version,
@@ -96,6 +103,7 @@ class Store(TimelineStore, PlanStore):
             profile=Profile(row.default_target, _weights_from_db(row.pillar_weights)),
             answers=answers,
             plan=plan,
+            tags=tags,
         )
 
     def import_snapshot(
@@ -198,6 +206,14 @@ class Store(TimelineStore, PlanStore):
                 lens_hash=lens_hash,
                 answers=answers,
             )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="milestone",
+                summary=f"imported milestone {milestone_name_for(snapshot)!r} into {name!r}",
+                by="",
+            )
         else:
             row.description = snapshot.description
             row.environment = snapshot.environment
@@ -206,8 +222,12 @@ class Store(TimelineStore, PlanStore):
             row.lens_version = lens_version
             row.lens_hash = lens_hash
             before = self._answers(session, row.id)
-            self._write_answers(session, row, before, answers, "")
+            self._write_answers(
+                session, row, before, answers, "", summary=f"imported a snapshot into {name!r}"
+            )
             if snapshot.plan:
                 self._write_plan(session, row.id, snapshot.plan, replace=True)
+            if snapshot.tags is not None:
+                self._set_tags(session, row, [_check_tag(tag) for tag in snapshot.tags])
         session.flush()
         return row

@@ -129,6 +129,80 @@ class MilestoneAnswerRow(SQLModel, table=True):
     answered_at: datetime | None = None
 
 
+class ChangeCounterRow(SQLModel, table=True):
+    """One row: a number bumped by every write transaction, so that an open app learns that
+    something changed with one cheap SELECT (portable, unlike SQLite's ``data_version``)."""
+
+    __tablename__ = "change_counter"
+
+    id: int = Field(primary_key=True)
+    counter: int
+
+
+class ChangeLogRow(SQLModel, table=True):
+    """What one write did, under the counter value it set: who changed what, for notices.
+
+    No foreign key: the record of a deleted workload outlives it.
+    """
+
+    __tablename__ = "change_log"
+
+    counter: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    workload_id: int | None = None
+    workload: str = ""
+    kind: str
+    question_id: str | None = None
+    summary: str = Field(default="", sa_type=Text)
+    changed_by: str = ""
+    changed_at: datetime
+
+
+class WorkshopRow(SQLModel, table=True):
+    """A workshop on a workload: while open, level keys record ballots, not answers."""
+
+    __tablename__ = "workshop"
+    __table_args__ = (Index("ix_workshop_workload", "workload_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE")
+    state: str  # "open" or "closed"
+    started_by: str = ""
+    started_at: datetime
+    closed_at: datetime | None = None
+
+
+class BallotRow(SQLModel, table=True):
+    """One participant's own answer to one question in one workshop."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "question_id", "participant", name="uq_ballot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    question_id: str
+    participant: str
+    level: int | None = None
+    not_applicable: bool = False
+    reason: str | None = None
+    notes: str = Field(default="", sa_type=Text)
+    cast_at: datetime
+
+
+class WorkshopQuestionRow(SQLModel, table=True):
+    """A question's state in a workshop: when its ballots were revealed and when agreed."""
+
+    __tablename__ = "workshop_question"
+
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", primary_key=True)
+    question_id: str = Field(primary_key=True)
+    revealed_by: str = ""
+    revealed_at: datetime | None = None
+    agreed_by: str = ""
+    agreed_at: datetime | None = None
+
+
 class PlanItemRow(SQLModel, table=True):
     """Who owns the improvement of one question of one workload, and by when.
 
@@ -142,6 +216,17 @@ class PlanItemRow(SQLModel, table=True):
     question_id: str = Field(primary_key=True)
     owner: str = ""
     due: date | None = None
+
+
+class WorkloadTagRow(SQLModel, table=True):
+    """One tag of one workload, as written; ``tag_key`` (lower case) keeps it unique."""
+
+    __tablename__ = "workload_tag"
+    __table_args__ = (Index("ix_workload_tag_key", "tag_key"),)
+
+    workload_id: int = Field(foreign_key="workload.id", ondelete="CASCADE", primary_key=True)
+    tag_key: str = Field(primary_key=True)
+    tag: str
 
 
 def table(name: str) -> Table:

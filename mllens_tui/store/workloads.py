@@ -1,4 +1,4 @@
-"""The workloads: list, create, update, rename and delete, with their answer and milestone
+"""The workloads: list, create, update, rename, tag and delete, with their answer and milestone
 counts, and the trash deleted workloads wait in.
 
 Deleting a workload moves it to the trash: ``deleted_at`` is set and its name moves to
@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlmodel import Session
 
 from mllens_tui.assessment import Profile
+from mllens_tui.inputs import sorted_tags, tag_key
 from mllens_tui.lens.model import Lens
 from mllens_tui.store import rows
+from mllens_tui.store.changes import ChangeLogStore
 from mllens_tui.store.errors import (
     AlreadyExists,
     NotFound,
@@ -29,12 +31,17 @@ from mllens_tui.store.errors import (
 from mllens_tui.store.records import TrashedWorkload, WorkloadRecord
 from mllens_tui.store.rows import (
     ANSWER,
+    BALLOT,
     CHANGE,
     MILESTONE,
     MILESTONE_ANSWER,
     PLAN_ITEM,
     WORKLOAD,
+    WORKLOAD_TAG,
+    WORKSHOP,
+    WORKSHOP_QUESTION,
     _check_name,
+    _check_tag,
     _check_target,
     _check_weights,
     _from_db,
@@ -42,7 +49,6 @@ from mllens_tui.store.rows import (
     _weights_from_db,
     _weights_to_db,
 )
-from mllens_tui.store.session import StoreBase
 from mllens_tui.store.tables import WorkloadRow
 
 TRASH_DAYS = 30
@@ -53,7 +59,7 @@ def _trash_name(workload_id: int) -> str:
     return f"\x1ftrash:{workload_id}"
 
 
-class WorkloadStore(StoreBase):
+class WorkloadStore(ChangeLogStore):
     """Workloads: the part of ``Store`` that every other part finds its workload with."""
 
     _trash_checked = False
@@ -95,12 +101,28 @@ class WorkloadStore(StoreBase):
             out.setdefault(wid, [0, 0, 0])[2] = n_milestones
         return {wid: (c[0], c[1], c[2]) for wid, c in out.items()}
 
+    def _tags(self, session: Session, workload_id: int | None = None) -> dict[int, tuple[str, ...]]:
+        """The tags per workload id, sorted, for one workload or for all."""
+        query = select(WORKLOAD_TAG.c.workload_id, WORKLOAD_TAG.c.tag)
+        if workload_id is not None:
+            query = query.where(WORKLOAD_TAG.c.workload_id == workload_id)
+        found: dict[int, list[str]] = {}
+        for wid, tag in session.execute(query):
+            found.setdefault(wid, []).append(tag)
+        return {wid: sorted_tags(tags) for wid, tags in found.items()}
+
     def _record(
-        self, session: Session, row: WorkloadRow, counts: tuple[int, int, int] | None = None
+        self,
+        session: Session,
+        row: WorkloadRow,
+        counts: tuple[int, int, int] | None = None,
+        tags: tuple[str, ...] | None = None,
     ) -> WorkloadRecord:
         assert row.id is not None
         if counts is None:
             counts = self._counts(session, row.id).get(row.id, (0, 0, 0))
+        if tags is None:
+            tags = self._tags(session, row.id).get(row.id, ())
         return WorkloadRecord(
             id=row.id,
             name=row.name,
@@ -116,6 +138,7 @@ class WorkloadStore(StoreBase):
             lens_version=row.lens_version,
             not_applicable_count=counts[1],
             milestone_count=counts[2],
+            tags=tags,
         )
 
     def list_workloads(self) -> list[WorkloadRecord]:
@@ -125,7 +148,13 @@ class WorkloadStore(StoreBase):
                 select(WorkloadRow).where(WORKLOAD.c.deleted_at.is_(None)).order_by(WORKLOAD.c.name)
             ).all()
             counts = self._counts(session)
-            return [self._record(session, row, counts.get(row.id or 0, (0, 0, 0))) for row in rows]
+            tags = self._tags(session)
+            return [
+                self._record(
+                    session, row, counts.get(row.id or 0, (0, 0, 0)), tags.get(row.id or 0, ())
+                )
+                for row in rows
+            ]
 
     def get_workload(self, name: str) -> WorkloadRecord:
         with self._session(write=False) as session:
@@ -140,6 +169,7 @@ class WorkloadStore(StoreBase):
         environment: str = "",
         default_target: int = 3,
         pillar_weights: Mapping[str, float] | None = None,
+        by: str = "",
     ) -> WorkloadRecord:
         """A new workload assessed against ``lens``. Raises AlreadyExists."""
         _check_name(name, "workload")
@@ -157,6 +187,14 @@ class WorkloadStore(StoreBase):
                 description=description,
                 environment=environment,
                 profile=Profile(target, weights),
+            )
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="workload",
+                summary=f"created workload {name!r}",
+                by=by,
             )
             return self._record(session, row)
 
@@ -201,6 +239,7 @@ class WorkloadStore(StoreBase):
         environment: str | None = None,
         default_target: int | None = None,
         pillar_weights: Mapping[str, float] | None = None,
+        by: str = "",
     ) -> WorkloadRecord:
         """Change what is given; ``None`` leaves a field as it is."""
         if environment:
@@ -219,9 +258,17 @@ class WorkloadStore(StoreBase):
                 row.pillar_weights = _weights_to_db(weights)
             row.updated_at = _to_db(rows._now())
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=row.name,
+                kind="workload",
+                summary=f"changed the profile of {row.name!r}",
+                by=by,
+            )
             return self._record(session, row)
 
-    def rename_workload(self, old: str, new: str) -> WorkloadRecord:
+    def rename_workload(self, old: str, new: str, *, by: str = "") -> WorkloadRecord:
         """Rename; milestones keep the name they were frozen with."""
         _check_name(new, "workload")
         with self._session(write=True) as session:
@@ -235,9 +282,66 @@ class WorkloadStore(StoreBase):
                 row.name = new
                 row.updated_at = _to_db(rows._now())
                 session.flush()
+                self._log_change(
+                    session,
+                    workload_id=row.id,
+                    workload=new,
+                    kind="rename",
+                    summary=f"renamed workload {old!r} to {new!r}",
+                    by=by,
+                )
             return self._record(session, row)
 
-    def delete_workload(self, name: str) -> None:
+    def tag_workload(self, name: str, tags: Iterable[str]) -> WorkloadRecord:
+        """Add tags; one the workload has already, in any case, is kept as it was spelt."""
+        wanted = [_check_tag(tag) for tag in tags]
+        with self._session(write=True) as session:
+            row = self._workload_row(session, name)
+            self._add_tags(session, row, wanted)
+            return self._record(session, row)
+
+    def _add_tags(self, session: Session, row: WorkloadRow, tags: Iterable[str]) -> None:
+        have = set(
+            session.scalars(
+                select(WORKLOAD_TAG.c.tag_key).where(WORKLOAD_TAG.c.workload_id == row.id)
+            )
+        )
+        new: dict[str, str] = {}
+        for tag in tags:
+            key = tag_key(tag)
+            if key not in have and key not in new:
+                new[key] = tag
+        if new:
+            session.execute(
+                insert(WORKLOAD_TAG),
+                [{"workload_id": row.id, "tag_key": k, "tag": t} for k, t in new.items()],
+            )
+
+    def _set_tags(self, session: Session, row: WorkloadRow, tags: Iterable[str]) -> None:
+        session.execute(delete(WORKLOAD_TAG).where(WORKLOAD_TAG.c.workload_id == row.id))
+        self._add_tags(session, row, tags)
+
+    def untag_workload(self, name: str, tags: Iterable[str]) -> WorkloadRecord:
+        """Remove tags, in any case; a tag the workload does not have is refused."""
+        keys = {tag_key(tag): tag for tag in tags}
+        with self._session(write=True) as session:
+            row = self._workload_row(session, name)
+            have = set(
+                session.scalars(
+                    select(WORKLOAD_TAG.c.tag_key).where(WORKLOAD_TAG.c.workload_id == row.id)
+                )
+            )
+            missing = [tag for key, tag in keys.items() if key not in have]
+            if missing:
+                raise NotFound(f"workload {row.name!r} has no tag {missing[0]!r}")
+            session.execute(
+                delete(WORKLOAD_TAG).where(
+                    (WORKLOAD_TAG.c.workload_id == row.id) & WORKLOAD_TAG.c.tag_key.in_(keys)
+                )
+            )
+            return self._record(session, row)
+
+    def delete_workload(self, name: str, *, by: str = "") -> None:
         """Move a workload to the trash with its answers, history and milestones; it can be
         restored for ``TRASH_DAYS`` days (``restore_workload``)."""
         with self._session(write=True) as session:
@@ -247,6 +351,14 @@ class WorkloadStore(StoreBase):
             row.name = _trash_name(row.id)
             row.deleted_at = _to_db(rows._now())
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=name,
+                kind="delete",
+                summary=f"deleted workload {name!r} (to the trash)",
+                by=by,
+            )
 
     def trash(self) -> list[TrashedWorkload]:
         """The trashed workloads, most recently deleted first, with when each is purged."""
@@ -298,6 +410,14 @@ class WorkloadStore(StoreBase):
             row.deleted_at = None
             row.deleted_name = None
             session.flush()
+            self._log_change(
+                session,
+                workload_id=row.id,
+                workload=new,
+                kind="workload",
+                summary=f"restored workload {new!r} from the trash",
+                by="",
+            )
             return self._record(session, row)
 
     def empty_trash(self) -> int:
@@ -320,15 +440,18 @@ class WorkloadStore(StoreBase):
         )
 
     def _purge(self, session: Session, ids: list[int]) -> None:
-        """Delete workloads with their answers, history, milestones and plan items."""
+        """Delete workloads with their answers, history, milestones, plan items and tags."""
         if not ids:
             return
         milestones = select(MILESTONE.c.id).where(MILESTONE.c.workload_id.in_(ids))
+        workshops = select(WORKSHOP.c.id).where(WORKSHOP.c.workload_id.in_(ids))
         # ON DELETE CASCADE does this too; explicit deletes also hold where a backend does not
         # enforce foreign keys.
         session.execute(
             delete(MILESTONE_ANSWER).where(MILESTONE_ANSWER.c.milestone_id.in_(milestones))
         )
-        for child in (MILESTONE, CHANGE, ANSWER, PLAN_ITEM):
+        for child in (BALLOT, WORKSHOP_QUESTION):
+            session.execute(delete(child).where(child.c.workshop_id.in_(workshops)))
+        for child in (WORKSHOP, MILESTONE, CHANGE, ANSWER, PLAN_ITEM, WORKLOAD_TAG):
             session.execute(delete(child).where(child.c.workload_id.in_(ids)))
         session.execute(delete(WORKLOAD).where(WORKLOAD.c.id.in_(ids)))

@@ -4,14 +4,60 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual import events, on
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Footer
 
 if TYPE_CHECKING:
     from mllens_tui.app.app import MLLensApp, OpenWorkload
 
 
 class AppScreen(Screen[None]):
+    # Inherited by every screen: q quits at once only from the workload list (which binds it
+    # to quit); anywhere deeper a stray q, meant as "back", asks first.
+    BINDINGS = [
+        Binding(
+            "q", "confirm_quit", "Quit", id="screen.quit", show=False, tooltip="Quit (asks first)"
+        ),
+    ]
     _shown_for: tuple[object, ...] | None = None
+
+    @on(events.Resize)
+    @on(events.ScreenResume)
+    def _fit_footer(self) -> None:
+        # Below 100 columns the footer drops its spacing and the palette key (help lists
+        # ctrl+p), so the keys that matter are not cut.
+        width = self.app.size.width
+        for footer in self.query(Footer):
+            footer.compact = width < 100
+            footer.show_command_palette = width >= 100
+
+    def action_search(self) -> None:
+        if self.workload is None:
+            self.notify("Open a workload first: search finds its questions.")
+            return
+        self.mllens.open_search()
+
+    def action_explain(self) -> None:
+        """How the overall score is computed; screens about one group explain that group."""
+        if self.workload is None:
+            return
+        self.mllens.open_explain()
+
+    def action_confirm_quit(self) -> None:
+        from mllens_tui.app.screens.dialogs import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(
+            Confirm(
+                "Quit mllens?", "Every answer is saved already. esc goes back instead.", "Quit"
+            ),
+            answered,
+        )
 
     def state_changed(self, *view: object) -> bool:
         """True the first time it is asked after the workload, its answers or ``view`` (the

@@ -16,8 +16,10 @@ class ChartsScreen(AppScreen):
 
     TITLE = "Charts"
     BINDINGS = [
+        Binding(
+            "x", "explain", "Explain", id="charts.explain", tooltip="How the score is computed"
+        ),
         Binding("escape", "back", "Back", id="charts.back"),
-        Binding("q", "app.quit", "Quit", id="charts.quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:

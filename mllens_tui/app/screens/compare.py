@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.text import arrow, pct
+from mllens_tui.app.text import arrow, pct, plural
 from mllens_tui.app.widgets.charts import ComparePlot
+from mllens_tui.app.widgets.tables import FitTable
 
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
@@ -51,17 +52,23 @@ class CompareScreen(AppScreen):
             yield Static(id="compare-summary", classes="group-summary")
             yield ComparePlot(id="compare-plot")
             yield Static(
-                "Questions that changed, the ones that moved the score most first "
-                "(moved = change in value x weight)",
+                "Changed questions, the ones that moved the score most first\n"
+                "[dim](moved = change in value × weight)[/dim]",
                 classes="section-title",
             )
-            yield DataTable(id="compare-table", cursor_type="row")
+            yield FitTable(id="compare-table", cursor_type="row", flex="title")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.workload_name}: {label(self.a)} → {label(self.b)}"
-        table = self.query_one(DataTable)
-        table.add_columns("ID", "Change", label(self.a), label(self.b), "Moved", "Best practice")
+        table = self.query_one(FitTable)
+        table.add_column("ID", key="id", width=9)
+        table.add_column("Change", key="change", width=10)
+        for key, side in (("a", self.a), ("b", self.b)):
+            table.add_column(_short(label(side)), key=key, width=min(8, max(4, len(label(side)))))
+        table.add_column("Moved", key="moved", width=5)
+        table.add_column("Best practice", key="title")
+        table.fit()
         self.compute()
 
     @work(thread=True, exclusive=True, group="compare")
@@ -100,7 +107,8 @@ class CompareScreen(AppScreen):
         change = "" if delta is None else f" {arrow(delta)} {delta * 100:+.1f} points"
         self.query_one("#compare-summary", Static).update(
             f"Overall [b]{pct(overall.a)}[/b] ({label(self.a)}) → [b]{pct(overall.b)}[/b] "
-            f"({label(self.b)}){change} · {len(comparison.questions)} questions changed"
+            f"({label(self.b)}){change} · {len(comparison.questions)} "
+            f"{plural(len(comparison.questions), 'question')} changed"
         )
         from mllens_tui.charts.specs import compare_bars, target_score
 
@@ -113,7 +121,7 @@ class CompareScreen(AppScreen):
                 target=target_score(message.b),
             )
         )
-        table = self.query_one(DataTable)
+        table = self.query_one(FitTable)
         table.clear()
         # The questions that moved the scores most come first (|change in value| x weight);
         # changes that move no value (a new target, N/A) follow in lens order.
@@ -130,7 +138,7 @@ class CompareScreen(AppScreen):
             moved_by = impact.get(change_item.question_id)
             table.add_row(
                 change_item.question_id,
-                change_item.change.replace("_", " "),
+                _change_words(change_item.change, change_item.b),
                 _state(change_item.a),
                 _state(change_item.b),
                 "-" if moved_by is None else f"{moved_by:.2f}",
@@ -139,6 +147,22 @@ class CompareScreen(AppScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _change_words(change: str, after: dict[str, object]) -> str:
+    """snapshot.compare's kind of change in ten characters or fewer, in words."""
+    if change == "na_changed":
+        return "now N/A" if after.get("status") == "not_applicable" else "N/A lifted"
+    words = {
+        "newly_answered": "answered",
+        "no_longer_answered": "cleared",
+        "target_changed": "new target",
+    }
+    return words.get(change, change.replace("_", " "))
+
+
+def _short(text: str, width: int = 8) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _state(state: dict[str, object]) -> str:

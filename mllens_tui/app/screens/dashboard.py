@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,10 +12,56 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.text import pct
+from mllens_tui.app.text import pct, risk_label
 from mllens_tui.app.widgets.bars import Bar, ScoreBars
 from mllens_tui.app.widgets.heatmap import HeatmapTable
 from mllens_tui.charts.specs import target_score
+
+TALL = 40  # rows from which the dashboard lists the biggest gaps too
+
+
+def _move(level: int | None, target: int | None, value: float, target_value: float) -> str:
+    if level is not None and target is not None:
+        return f"{level} → {target}"
+    return f"{pct(value)} → {pct(target_value)}"
+
+
+class GapList(Static):
+    """The top of the plan, as many rows as the widget has lines; the rest is one "…" line."""
+
+    DEFAULT_CSS = """
+    GapList {
+        height: 1fr;
+        min-height: 3;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.items: list[tuple[str, str, str, str]] = []
+
+    def show(self, items: list[tuple[str, str, str, str]]) -> None:
+        self.items = items
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.items:
+            return Text("Every answered question meets its target.", style="dim")
+        room = max(1, self.size.height)
+        shown = self.items if len(self.items) <= room else self.items[: room - 1]
+        title_width = max(10, self.size.width - 9 - 1 - 8 - 1 - 6 - 1)
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i, (qid, title, move, risk) in enumerate(shown):
+            if i:
+                out.append("\n")
+            cut = title if len(title) <= title_width else title[: title_width - 1] + "…"
+            out.append(f"{qid:<9} ")
+            out.append(f"{cut:<{title_width}} ")
+            out.append(f"{move:>8} ")
+            out.append(risk_label(risk), style="bold" if risk == "HIGH" else "")
+        if len(shown) < len(self.items):
+            out.append(f"\n… and {len(self.items) - len(shown)} more in the plan", style="dim")
+        return out
 
 
 class DashboardScreen(AppScreen):
@@ -21,8 +70,9 @@ class DashboardScreen(AppScreen):
     TITLE = "Dashboard"
     BINDINGS = [
         Binding("a", "answer", "Answer", id="dashboard.answer", tooltip="Next unanswered question"),
+        Binding("escape", "back", "Workloads", id="dashboard.back"),
         Binding("p", "app.area('pillars')", "Pillars", id="dashboard.pillars"),
-        Binding("f", "app.area('phases')", "Phases", id="dashboard.phases"),
+        Binding("f", "app.area('phases')", "Phases", id="dashboard.phases", show=False),
         Binding("i", "app.area('plan')", "Plan", id="dashboard.plan"),
         Binding("h", "app.area('history')", "History", id="dashboard.history"),
         Binding("g", "app.area('charts')", "Charts", id="dashboard.charts", show=False),
@@ -34,8 +84,6 @@ class DashboardScreen(AppScreen):
             tooltip="How the overall score is computed",
         ),
         Binding("m", "app.milestone", "Milestone", id="dashboard.milestone", show=False),
-        Binding("escape", "back", "Workloads", id="dashboard.back"),
-        Binding("q", "app.quit", "Quit", id="dashboard.quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -49,10 +97,23 @@ class DashboardScreen(AppScreen):
                 "Pillar × phase  (enter opens a cell)", id="matrix-title", classes="section-title"
             )
             yield HeatmapTable(id="matrix")
+            yield Static("Biggest gaps to target  (i opens the plan)", classes="section-title")
+            yield GapList(id="gaps")
         yield Footer()
 
     def on_mount(self) -> None:
         self.refresh_view()
+        self._fit_height()
+
+    def on_resize(self) -> None:
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # On a tall terminal the headline, bars and matrix leave half the screen empty: fill
+        # it with the top of the plan. On a short one it would only push the matrix away.
+        tall = self.app.size.height >= TALL
+        self.query_one("#gaps", GapList).display = tall
+        self.query(".section-title").last().display = tall
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -96,8 +157,22 @@ class DashboardScreen(AppScreen):
             ids = [q.id for q in lens.questions_in(pillar=pillar.id)]
             high = group.risks["HIGH"]
             note = f"{group.answered}/{group.applicable}" + (f" {high}▲" if high else "")
-            bars.append(Bar(pillar.label, group.score, target_score(scores, ids), note))
+            bars.append(
+                Bar(pillar.label, group.score, target_score(scores, ids), note, pillar.name)
+            )
         self.query_one(ScoreBars).show(bars)
+        self.query_one(GapList).show(
+            [
+                (
+                    item.question_id,
+                    q.title,
+                    _move(item.level, item.target, item.value, item.target_value),
+                    item.risk,
+                )
+                for item in scores.plan
+                if (q := lens.question(item.question_id)) is not None
+            ]
+        )
         matrix = self.query_one(HeatmapTable)
         matrix.display = bool(lens.phases)
         self.query_one("#matrix-title", Static).display = bool(lens.phases)
@@ -137,6 +212,7 @@ class DashboardScreen(AppScreen):
     async def action_back(self) -> None:
         workload = self.workload
         if workload is not None and workload.read_only:
-            self.mllens.open_workload(workload.name)  # leave the milestone for the live answers
+            # Leave the milestone for the live answers, back where it was opened from.
+            self.mllens.open_workload(workload.name, mode="history")
             return
         await self.app.switch_mode("workloads")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,6 +22,9 @@ DIALOG_CSS = """
     border: thick $primary 60%;
     background: $surface;
     padding: 1 2;
+}}
+{name} Label {{
+    width: 100%;
 }}
 {name} .title {{
     text-style: bold;
@@ -43,6 +46,14 @@ DIALOG_CSS = """
     margin-left: 1;
 }}
 """
+
+
+def _keys_text(keys: list[str]) -> str:
+    """ "d, 0-4" for the keys d 0 1 2 3 4: a run of digits as a range, the rest listed."""
+    digits = [k for k in keys if k.isdigit()]
+    others = [k for k in keys if not k.isdigit()]
+    run = [f"{digits[0]}-{digits[-1]}"] if len(digits) > 2 else digits
+    return ", ".join(others + run)
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -120,7 +131,11 @@ class Confirm(ModalScreen[bool]):
 
 
 class Choose(ModalScreen[str | None]):
-    """Pick one of a few options by arrow keys and enter, or by its number key."""
+    """Pick one of a few options by arrow keys and enter, or by the key shown before it.
+
+    ``keys`` names the key of each option (by default 1, 2, 3...): a dialog about levels
+    keys them by level, so 0-4 mean the same in the dialog as on the screen behind it.
+    """
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="Choose")
@@ -140,11 +155,13 @@ Choose OptionList {
         *,
         current: str | None = None,
         hint: str = "",
+        keys: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.options = options
         self.current = current
+        self.keys = keys if keys is not None else [str(i + 1) for i in range(len(options))]
         self.hint = hint
 
     def compose(self) -> ComposeResult:
@@ -152,11 +169,16 @@ Choose OptionList {
             yield Label(self.title_text, classes="title")
             yield OptionList(
                 *[
-                    Option(f"{i + 1}  {label}", id=value)
-                    for i, (value, label) in enumerate(self.options)
+                    Option(f"{key:>2}  {label}", id=value)
+                    for key, (value, label) in zip(self.keys, self.options, strict=False)
                 ]
             )
-            yield Label(self.hint or "1-9 or enter to choose · escape to cancel", classes="hint")
+            yield Label(
+                self.hint
+                or f"{_keys_text(self.keys[: len(self.options)])} or enter to choose · "
+                "escape to cancel",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
@@ -166,15 +188,105 @@ Choose OptionList {
         else:
             option_list.highlighted = 0
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key.isdigit() and 1 <= int(key) <= len(self.options):
-            getattr(event, "stop", lambda: None)()
-            self.dismiss(self.options[int(key) - 1][0])
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character in self.keys[: len(self.options)]:
+            event.stop()
+            self.dismiss(self.options[self.keys.index(event.character)][0])
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NotApplicable(ModalScreen[tuple[str, str] | None]):
+    """Why a question does not apply: a reason by 1-4 or enter; "Other" asks for a short
+    explanation too, since the reason alone then says nothing. Dismisses with
+    ``(reason, explanation)``; the explanation is empty for the named reasons."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="NotApplicable")
+        + """
+NotApplicable OptionList {
+    height: auto;
+    max-height: 8;
+}
+NotApplicable Input, NotApplicable #na-error {
+    display: none;
+}
+NotApplicable #na-error.shown {
+    display: block;
+}
+NotApplicable.other Input {
+    display: block;
+}
+"""
+    )
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(
+        self, title: str, reasons: list[tuple[str, str]], *, other: str, current: str | None
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.reasons = reasons
+        self.other = other
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            yield OptionList(
+                *[
+                    Option(f"{i + 1}  {label}", id=value)
+                    for i, (value, label) in enumerate(self.reasons)
+                ]
+            )
+            yield Input(placeholder="why it does not apply (required)", id="na-why")
+            yield Label("", id="na-error", classes="error")
+            yield Label(
+                f"1-{len(self.reasons)} or enter to choose · escape to cancel",
+                id="na-hint",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        ids = [value for value, _ in self.reasons]
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = ids.index(self.current) if self.current in ids else 0
+
+    def on_key(self, event: events.Key) -> None:
+        if self.has_class("other"):
+            return
+        key = event.character or ""
+        if key.isdigit() and 1 <= int(key) <= len(self.reasons):
+            event.stop()
+            self._pick(self.reasons[int(key) - 1][0])
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._pick(event.option.id)
+
+    def _pick(self, reason: str) -> None:
+        if reason != self.other:
+            self.dismiss((reason, ""))
+            return
+        self.add_class("other")
+        self.query_one("#na-hint", Label).update("enter to save · escape to cancel")
+        self.query_one("#na-why", Input).focus()
+
+    @on(Input.Submitted, "#na-why")
+    def explained(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            error = self.query_one("#na-error", Label)
+            error.update("Say in a few words why it does not apply.")
+            error.add_class("shown")
+            return
+        self.dismiss((self.other, text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,7 +9,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.text import pct
+from mllens_tui.app.text import pct, plural
+from mllens_tui.app.widgets.tables import FitTable
 
 
 class ExplainScreen(AppScreen):
@@ -30,7 +31,7 @@ class ExplainScreen(AppScreen):
         yield Header()
         with Vertical(id="explain"):
             yield Static(id="explain-formula", classes="group-summary")
-            yield DataTable(id="explain-table", cursor_type="row")
+            yield FitTable(id="explain-table", cursor_type="row", flex="title")
         yield Footer()
 
     def group_name(self) -> str:
@@ -53,13 +54,14 @@ class ExplainScreen(AppScreen):
             return
         self.sub_title = f"{workload.name}: {self.group_name()}"
         questions = workload.lens.questions_in(self.pillar, self.phase)
-        table = self.query_one(DataTable)
+        table = self.query_one(FitTable)
         table.add_column("ID", key="id", width=9)
         table.add_column("Counts as", key="status", width=10)
         table.add_column("Value", key="value", width=5)
         table.add_column("Weight", key="weight", width=6)
-        table.add_column("e·v", key="ev", width=5)
+        table.add_column("Adds", key="ev", width=5)
         table.add_column("Best practice", key="title")
+        table.fit()
         num = den = 0.0
         included = excluded = 0
         rows = []
@@ -97,8 +99,10 @@ class ExplainScreen(AppScreen):
             )
         self.query_one("#explain-formula", Static).update(
             formula
-            + f"{included} answered questions count; {excluded} N/A or unanswered are left out. "
-            f"Weight = the question's lens weight × its pillar's weight; value = {value_text}."
+            + f"{included} answered {plural(included, 'question counts', 'questions count')}; "
+            f"{excluded} N/A or unanswered {plural(excluded, 'is', 'are')} left out. "
+            f"Weight = the question's lens weight × its pillar's weight; value = {value_text}; "
+            "adds = weight × value."
         )
         table.focus()
 
@@ -106,10 +110,8 @@ class ExplainScreen(AppScreen):
         table = self.query_one(DataTable)
         if not table.row_count:
             return
-        from mllens_tui.app.screens.question import QuestionScreen
-
         order = [str(row.key.value) for row in table.ordered_rows]
-        self.app.push_screen(QuestionScreen(order, table.cursor_row))
+        self.mllens.open_question(order[table.cursor_row], order)
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable
 
 KEY_NAMES = {
     "question_mark": "?",
+    "slash": "/",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "right_curly_bracket": "}",
@@ -17,11 +19,59 @@ KEY_NAMES = {
     "escape": "esc",
     "delete": "del",
     "enter": "enter",
+    "space": "space",
 }
+# Actions bound to a run of keys (0-4) read as one line in words.
+RUN_WORDS = {"level": "Set the level"}
 
 
 def key_label(key: str) -> str:
     return KEY_NAMES.get(key, key)
+
+
+def _keys_text(keys: list[str]) -> str:
+    if len(keys) > 2 and all(k.isdigit() for k in keys):
+        return f"{keys[0]}-{keys[-1]}"
+    return " ".join(keys)
+
+
+def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(section, keys, what they do) for every key that works on ``screen``: its own keys
+    first, then the app's, each action once, in words. Textual's own keys of the focused
+    widget (scrolling, copying, focus) are summed up in one line instead of listed."""
+    own: list[tuple[str, list[str], str]] = []
+    everywhere: list[tuple[str, list[str], str]] = []
+    seen: dict[str, tuple[str, list[str], str]] = {}
+    # The screen's keys in the order it declares them, even those the focused widget
+    # shadows (enter on a table still opens, through the table); then the rest.
+    candidates = [
+        (key, binding, screen, screen.check_action(binding.action, ()) is not False)
+        for key, bindings in screen._bindings.key_to_bindings.items()
+        for binding in bindings
+    ]
+    candidates += [(key, a.binding, a.node, a.enabled) for key, a in screen.active_bindings.items()]
+    for key, binding, node, enabled in candidates:
+        if not enabled or not binding.description or binding.action == "quit":
+            continue
+        if binding.id is None:
+            continue  # Textual's generic keys (scrolling, focus, copying): summed up below
+        base = binding.action.split("(")[0]
+        group = base if base in RUN_WORDS else binding.action
+        if group in seen:
+            if key_label(key) not in seen[group][1]:
+                seen[group][1].append(key_label(key))
+            continue
+        words = RUN_WORDS.get(base) or binding.tooltip or binding.description
+        entry = (group, [key_label(key)], words)
+        seen[group] = entry
+        shared = node is screen.app or binding.id.startswith("screen.")
+        (everywhere if shared else own).append(entry)
+    rows = [("This screen", _keys_text(keys), words) for _, keys, words in own]
+    rows += [("Everywhere", _keys_text(keys), words) for _, keys, words in everywhere]
+    rows.append(("Everywhere", "ctrl+p", "Command palette: export, import, milestone, theme"))
+    rows.append(("Everywhere", "ctrl+q", "Quit from anywhere"))
+    rows.append(("Everywhere", "↑ ↓ pgup pgdn", "Move in lists; tab moves between fields"))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -38,17 +88,9 @@ class HelpScreen(ModalScreen[None]):
         background: $surface;
         padding: 0 1;
     }
-    HelpScreen .title {
-        text-style: bold;
-        padding: 0 1;
-    }
     HelpScreen DataTable {
         height: auto;
-        max-height: 18;
-    }
-    HelpScreen .hint {
-        color: $text-muted;
-        padding: 0 1;
+        max-height: 100%;
     }
     """
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
@@ -58,32 +100,21 @@ class HelpScreen(ModalScreen[None]):
         self.for_screen = screen
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical() as box:
             name = self.for_screen.title or type(self.for_screen).__name__.replace("Screen", "")
-            yield Label(f"Keys on {name}", classes="title")
+            box.border_title = f"Keys on {name}"
+            box.border_subtitle = "esc or ? closes"
             yield DataTable(cursor_type="row", show_header=True, zebra_stripes=True)
-            yield Label(
-                "ctrl+p: command palette (export, import, milestone, theme) · esc closes",
-                classes="hint",
-            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Key", "Action")
-        seen: set[str] = set()
-        for key, active in self.for_screen.active_bindings.items():
-            binding = active.binding
-            if binding.action in ("app.command_palette",) or not binding.description:
-                continue
-            label = key_label(key)
-            description = binding.tooltip or binding.description
-            entry = f"{label}:{description}"
-            if entry in seen or not active.enabled:
-                continue
-            seen.add(entry)
-            table.add_row(label, description)
-        table.add_row("ctrl+p", "Command palette")
-        table.add_row("ctrl+q", "Quit from anywhere")
+        table.add_columns("Key", "What it does")
+        section = ""
+        for where, keys, words in help_rows(self.for_screen):
+            if where != section:
+                section = where
+                table.add_row(Text(where, style="bold"), "")
+            table.add_row(keys, words)
         table.focus()
 
     def action_close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -14,9 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import arrow, pct
 from mllens_tui.app.widgets.charts import HistoryPlot
+from mllens_tui.app.widgets.tables import FitTable
 
 if TYPE_CHECKING:
-    from mllens_tui.store.service import HistoryPoint, MilestoneRecord
+    from mllens_tui.history import HistoryPoint
+    from mllens_tui.store.service import MilestoneRecord
 
 NOW = "__now__"
 
@@ -26,9 +29,10 @@ class HistoryScreen(AppScreen):
 
     TITLE = "History"
     BINDINGS = [
-        Binding("m", "app.milestone", "New milestone", id="history.new"),
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("m", "app.milestone", "Milestone", id="history.new", tooltip="New milestone"),
         Binding("enter", "open", "Open read-only", id="history.open", show=False),
-        Binding("space", "mark", "Mark for compare", id="history.mark"),
+        Binding("space", "mark", "Mark", id="history.mark", tooltip="Mark for compare"),
         Binding("c", "compare", "Compare", id="history.compare"),
         Binding(
             "a",
@@ -46,8 +50,9 @@ class HistoryScreen(AppScreen):
             show=False,
             tooltip="Add a line per pillar to the chart",
         ),
-        Binding("escape", "back", "Back", id="history.back"),
-        Binding("q", "app.quit", "Quit", id="history.quit", show=False),
+        Binding(
+            "x", "explain", "Explain", id="history.explain", tooltip="How the score is computed"
+        ),
     ]
 
     class Loaded(Message):
@@ -76,16 +81,17 @@ class HistoryScreen(AppScreen):
         with Vertical(id="history"):
             yield HistoryPlot(id="history-plot")
             yield Static(id="history-summary", classes="group-summary")
-            yield DataTable(id="milestones", cursor_type="row")
+            yield FitTable(id="milestones", cursor_type="row", flex="name")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(" ", key="mark", width=1)
-        table.add_column("Milestone", key="name", width=30)
+        table.add_column("Milestone", key="name")
         table.add_column("Date", key="date", width=16)
         table.add_column("Overall", key="overall", width=7)
         table.add_column("Change", key="delta", width=9)
+        table.fit()
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -175,14 +181,24 @@ class HistoryScreen(AppScreen):
 
     def draw_chart(self) -> None:
         from mllens_tui.charts.specs import history_chart, target_score
+        from mllens_tui.history import HistoryPoint
+        from mllens_tui.snapshot import utc
 
         workload = self.workload
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
         pillars = [p.id for p in workload.lens.pillars] if self.pillar_lines else []
+        points = list(self.points)
+        if not workload.read_only:
+            # The table ends with "Now": so does the chart, at the last change of an answer
+            # (the moment the current state began), or today when nothing is answered.
+            times = [utc(a.answered_at) for a in workload.answers.values() if a.answered_at]
+            times += [utc(p.at) for p in points]
+            now = max(times) if times else datetime.now(UTC)
+            points.append(HistoryPoint.from_scores(now, "Now", scores, kind="change"))
         self.query_one(HistoryPlot).show(
-            history_chart(workload.lens, self.points, pillars=pillars, target=target_score(scores))
+            history_chart(workload.lens, points, pillars=pillars, target=target_score(scores))
         )
 
     def action_toggle_pillars(self) -> None:

@@ -1,9 +1,15 @@
 """The improvement plan: the ranked gaps to target, with the next step, owner and due date of
-each; sorted by priority or by due date."""
+each; sorted by priority or by due date.
+
+For a choice question the next steps are the improvement plans of the unchosen choices that
+would lower its risk (``risk_lowering_choices``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -15,9 +21,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
-from mllens_tui.app.text import pct, risk_label
+from mllens_tui.app.text import pct, plural, risk_label
 from mllens_tui.app.widgets.tables import FitTable
-from mllens_tui.assessment import Ownership
+from mllens_tui.assessment import Answer, Ownership
+from mllens_tui.lens.model import Question
+from mllens_tui.scoring import risk_lowering_choices
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+    from mllens_tui.scoring import PlanItem
 
 ALL = "all"
 SORTS = ("priority", "due")
@@ -29,20 +41,29 @@ class PlanScreen(AppScreen):
     TITLE = "Improvement plan"
     BINDINGS = [
         Binding("enter", "open", "Answer", id="plan.open", show=False),
-        Binding("P", "filter('pillar')", "Pillar filter", id="plan.filter_pillar"),
-        Binding("F", "filter('phase')", "Phase filter", id="plan.filter_phase"),
-        Binding("R", "filter('risk')", "Risk filter", id="plan.filter_risk"),
-        Binding("M", "export_markdown", "Export .md", id="plan.export"),
+        Binding("escape", "back", "Back", id="plan.back"),
+        Binding(
+            "P", "filter('pillar')", "Pillar", id="plan.filter_pillar", tooltip="Pillar filter"
+        ),
+        Binding("F", "filter('phase')", "Phase", id="plan.filter_phase", tooltip="Phase filter"),
+        Binding("R", "filter('risk')", "Risk", id="plan.filter_risk", tooltip="Risk filter"),
         Binding("o", "owner", "Owner", id="plan.owner", tooltip="Owner and due date of this item"),
         Binding("s", "sort", "Sort", id="plan.sort", tooltip="Sort by priority or by due date"),
-        Binding("escape", "back", "Back", id="plan.back"),
-        Binding("q", "app.quit", "Quit", id="plan.quit", show=False),
+        Binding(
+            "M",
+            "export_markdown",
+            "Export",
+            id="plan.export",
+            tooltip="Export the plan as shown to Markdown",
+        ),
+        Binding("x", "explain", "Explain", id="plan.explain", tooltip="How the score is computed"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.filters: dict[str, str] = {"pillar": ALL, "phase": ALL, "risk": ALL}
         self.sort = "priority"
+        self._filters_for: str | None = None  # the workload the filters were chosen on
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,6 +108,10 @@ class PlanScreen(AppScreen):
         scores = self.mllens.scores()
         if workload is None or scores is None:
             return
+        if self._filters_for != workload.name:
+            # Filters chosen on one workload would hide rows of the next one without a word.
+            self.filters = dict.fromkeys(self.filters, ALL)
+            self._filters_for = workload.name
         owners = workload.owners
         if not self.state_changed(repr(self.filters), self.sort, repr(owners)):
             return
@@ -95,14 +120,7 @@ class PlanScreen(AppScreen):
         table = self.query_one(DataTable)
         table.clear()
         ranks = {item.question_id: rank for rank, item in enumerate(scores.plan, start=1)}
-        items = [item for item in scores.plan if self._matches(item.question_id)]
-        unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
-        if self.sort == "due":
-            from mllens_tui.scoring import by_due
-
-            order = {qid: n for n, qid in enumerate(by_due(ranks, owners))}
-            items.sort(key=lambda item: order[item.question_id])
-            unanswered = by_due(unanswered, owners)
+        items, unanswered = self.shown()
         for item in items:
             q = lens.question(item.question_id)
             now = str(item.level) if item.level is not None else pct(item.value)
@@ -142,12 +160,13 @@ class PlanScreen(AppScreen):
                     *_owner_cells(owners.get(qid)),
                     key=qid,
                 )
-        active = [f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL]
-        shown = f" · filtered by {', '.join(active)}" if active else ""
+        active = self.filter_text()
+        shown = f" · filtered by {active}" if active else ""
         if self.sort == "due":
             shown += " · by due date"
         self.query_one("#plan-summary", Static).update(
-            f"[b]{len(items)}[/b] gaps to target, [b]{len(unanswered)}[/b] unanswered{shown}"
+            f"[b]{len(items)}[/b] {plural(len(items), 'gap')} to target, "
+            f"[b]{len(unanswered)}[/b] unanswered{shown}"
             "   (P pillar · F phase · R risk · M export)"
         )
         if not items and not unanswered:
@@ -155,6 +174,29 @@ class PlanScreen(AppScreen):
                 "Nothing to improve here: every answered question meets its target."
             )
         table.focus()
+
+    def shown(self) -> tuple[list[PlanItem], list[str]]:
+        """The plan items and unanswered question ids the filters let through, in the order
+        shown (by priority, or by due date)."""
+        workload = self.workload
+        scores = self.mllens.scores()
+        assert workload is not None and scores is not None
+        items = [item for item in scores.plan if self._matches(item.question_id)]
+        unanswered = [qid for qid in scores.unanswered if self._matches(qid)]
+        if self.sort == "due":
+            from mllens_tui.scoring import by_due
+
+            owners = workload.owners
+            order = {qid: n for n, qid in enumerate(by_due([i.question_id for i in items], owners))}
+            items.sort(key=lambda item: order[item.question_id])
+            unanswered = by_due(unanswered, owners)
+        return items, unanswered
+
+    def filter_text(self) -> str:
+        """The active filters in words ("pillar Security, risk high"), "" when none."""
+        return ", ".join(
+            f"{k} {self._filter_label(k, v)}" for k, v in self.filters.items() if v != ALL
+        )
 
     def _filter_label(self, kind: str, value: str) -> str:
         workload = self.workload
@@ -187,6 +229,9 @@ class PlanScreen(AppScreen):
             lines.append(f"Gap {pct(gap)} of the scale · weight {qs.weight:g}")
         if step:
             lines.append(f"Next step: {escape(step)}")
+        if q.kind == "choice" and qs.status == "answered":
+            answer = workload.answers.get(qid)
+            lines += _choice_plans(q, answer.choices or () if answer else ())
         if q.url:
             lines.append(f"[dim]{q.url}[/dim]")
         detail.update("\n".join(lines))
@@ -243,9 +288,18 @@ class PlanScreen(AppScreen):
             return
         from mllens_tui.app.app import _slug
 
+        items, unanswered = self.shown()
+        shown = ", ".join(
+            x for x in (self.filter_text(), "by due date" if self.sort == "due" else "") if x
+        )
+        owners = dict(workload.owners)
+        answers = dict(workload.answers)
+
         def chosen(path: str | None) -> None:
             if path:
-                self._write_markdown(path)
+                self._write_markdown(
+                    path, workload.lens, workload.name, items, unanswered, shown, owners, answers
+                )
 
         self.app.push_screen(
             TextPrompt("Export the plan as Markdown", value=f"{_slug(workload.name)}-plan.md"),
@@ -253,22 +307,21 @@ class PlanScreen(AppScreen):
         )
 
     @work(thread=True, group="plan-export")
-    def _write_markdown(self, path: str) -> None:
+    def _write_markdown(
+        self,
+        path: str,
+        lens: Lens,
+        name: str,
+        items: list[PlanItem],
+        unanswered: list[str],
+        shown: str,
+        owners: dict[str, Ownership],
+        answers: dict[str, Answer],
+    ) -> None:
         from mllens_tui.files import write_atomic
-        from mllens_tui.report import report_markdown
+        from mllens_tui.report import plan_markdown
 
-        workload = self.workload
-        scores = self.mllens.scores()
-        if workload is None or scores is None:
-            return
-        text = report_markdown(
-            workload.lens,
-            workload.name,
-            scores,
-            [],
-            answers=workload.answers,
-            owners=dict(workload.owners),
-        )
+        text = plan_markdown(lens, name, items, unanswered, shown, owners, answers)
         target = Path(path).expanduser()
         try:
             write_atomic(target, text)
@@ -343,3 +396,15 @@ def _owner_cells(ownership: Ownership | None) -> tuple[Text, str]:
     if ownership is None:
         return _fitted(""), ""
     return _fitted(ownership.owner), ownership.due.isoformat() if ownership.due else ""
+
+
+def _choice_plans(question: Question, chosen: Iterable[str]) -> list[str]:
+    """The improvement plan of each unchosen choice that would lower the risk, as lines."""
+    lines = []
+    for choice in risk_lowering_choices(question, chosen):
+        plan = f": {escape(choice.improvement_plan)}" if choice.improvement_plan else ""
+        url = f" [dim]{escape(choice.improvement_url)}[/dim]" if choice.improvement_url else ""
+        lines.append(f" • [b]{escape(choice.title)}[/b]{plan}{url}")
+    if lines:
+        lines.insert(0, "To lower the risk:")
+    return lines

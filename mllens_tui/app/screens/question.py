@@ -1,8 +1,12 @@
-"""One question at a time: read it, pick a level (0-4) or N/A, add notes and evidence.
+"""One question at a time: read it, pick a level (0-4), choices, or N/A, add notes and evidence.
 
 Every change is saved at once through the app's writer; there is no save key. Text being
 typed is saved after a pause, and at once when the box loses focus or the screen is left or
 closed. `u` undoes the changes made during this visit of the screen, newest first.
+
+Choice questions (AWS custom lenses) list their choices with space to pick; "None of these"
+is exclusive as in the CLI and on import (``exclusive_choices``), and the highlighted
+choice's helpful resource and improvement plan are shown below the list.
 """
 
 from __future__ import annotations
@@ -26,17 +30,18 @@ from textual.widgets import (
     Input,
     Label,
     OptionList,
-    SelectionList,
     Static,
     TextArea,
 )
 from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.screens.dialogs import Choose
+from mllens_tui.app.screens.dialogs import Choose, NotApplicable
 from mllens_tui.app.text import STATUS_SYMBOL, risk_label
+from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
-from mllens_tui.lens.model import Question
+from mllens_tui.aws_review import exclusive_choices
+from mllens_tui.lens.model import Choice, Question
 
 NOTES_DELAY = 0.6  # seconds of quiet typing before notes are saved
 EVIDENCE_PLACEHOLDER = "https://… or a path, a ticket, a dashboard"
@@ -73,6 +78,7 @@ class QuestionScreen(AppScreen):
         ),
         Binding("x", "clear", "Clear answer", id="question.clear", show=False),
         Binding("o", "open_link", "Open official page", id="question.link", show=False),
+        Binding("H", "answer_history", "Answer history", id="question.history", show=False),
         Binding("escape", "back", "Back", id="question.back"),
     ]
 
@@ -99,7 +105,8 @@ class QuestionScreen(AppScreen):
             yield Static(id="q-prompt", classes="q-prompt")
             yield Static(id="q-state", classes="q-state")
             yield OptionList(id="q-levels")
-            yield SelectionList[str](id="q-choices")
+            yield ChoiceList(id="q-choices")
+            yield Static(id="q-choice", classes="q-section")
             yield Static(id="q-next", classes="q-section")
             yield Static(id="q-why", classes="q-section")
             yield Static(id="q-criteria", classes="q-section")
@@ -179,9 +186,10 @@ class QuestionScreen(AppScreen):
         link.update(f"Official page (o): {q.url}" if q.url else "")
         link.display = bool(q.url)
         levels = self.query_one("#q-levels", OptionList)
-        choices = self.query_one("#q-choices", SelectionList)
+        choices = self.query_one("#q-choices", ChoiceList)
         levels.display = q.kind == "level"
         choices.display = q.kind == "choice"
+        self.query_one("#q-choice", Static).display = q.kind == "choice"
         answer = self.answer
         self._loading = True
         try:
@@ -191,21 +199,37 @@ class QuestionScreen(AppScreen):
             evidence = self.query_one("#q-evidence", Input)
             evidence.value = answer.evidence if answer else ""
             evidence.disabled = workload.read_only
-            if q.kind == "choice":
-                choices.clear_options()
-                selected = set(answer.choices or ()) if answer else set()
-                for choice in q.choices:
-                    choices.add_option((choice.title, choice.id, choice.id in selected))
-                choices.disabled = workload.read_only
         finally:
             self._loading = False
         self._boxes_filled = True
+        if q.kind == "choice":
+            # A new question: its first choice is highlighted, so the first space picks it.
+            choices.set_choices(q.choices, _chosen(answer), keep_highlight=False)
         self.render_state()
-        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
         focus_target = levels if q.kind == "level" else choices
-        focus_target.focus()
+        # Focusing scrolls the list into view, past the question it answers: keep the top.
+        focus_target.focus(scroll_visible=False)
+        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
 
     def answers_changed(self) -> None:
+        self.render_state()
+
+    def store_changed(self) -> None:
+        """Another process changed answers: show them, and refill the notes and evidence boxes
+        unless they are being edited, so that leaving them saves nothing stale."""
+        answer = self.answer
+        typing = self._notes_timer is not None or isinstance(self.focused, TextArea | Input)
+        if self._boxes_filled and not typing:
+            self._loading = True
+            try:
+                notes = self.query_one("#q-notes", TextArea)
+                if notes.text != (answer.notes if answer else ""):
+                    notes.text = answer.notes if answer else ""
+                evidence = self.query_one("#q-evidence", Input)
+                if evidence.value != (answer.evidence if answer else ""):
+                    evidence.value = answer.evidence if answer else ""
+            finally:
+                self._loading = False
         self.render_state()
 
     def render_state(self) -> None:
@@ -241,12 +265,18 @@ class QuestionScreen(AppScreen):
         if answer and answer.answered_by:
             when = answer.answered_at.strftime("%Y-%m-%d") if answer.answered_at else ""
             parts.append(f" · {escape(answer.answered_by)} {when}")
+        parts.append(self._workshop_line())
         self.query_one("#q-state", Static).update("".join(parts))
         self.query_one("#q-state", Static).set_class(
             qs is not None and qs.risk == "HIGH", "risk-high"
         )
         if q.kind == "level":
             self._render_levels(q, answer, qs.target if qs else None)
+        else:
+            chosen = _chosen(answer)
+            choices = self.query_one("#q-choices", ChoiceList)
+            choices.set_choices(q.choices, chosen, keep_highlight=True)
+            self._render_choice(q, chosen)
         step = q.guidance_from(answer.level if answer and answer.level is not None else None)
         next_step = self.query_one("#q-next", Static)
         at_top = answer is not None and answer.level == lens.max_level
@@ -255,6 +285,21 @@ class QuestionScreen(AppScreen):
             next_step.display = True
         else:
             next_step.display = False
+
+    def _workshop_line(self) -> str:
+        """While a workshop runs: this participant's own ballot, or the revealed spread."""
+        workload = self.workload
+        if workload is None or not workload.in_workshop or workload.workshop is None:
+            return ""
+        state = workload.workshop.questions.get(self.question.id)
+        me = self.mllens.participant
+        mine = next((b for b in state.visible if b.participant == me), None) if state else None
+        if state is not None and state.revealed and state.spread is not None:
+            said = ", ".join(f"{escape(b.participant)} {b.label}" for b in state.visible)
+            return f"\n[b]Workshop[/b]: revealed, {state.spread.text}: {said}"
+        if mine is not None:
+            return f"\n[b]Workshop[/b]: your ballot {mine.label} (hidden until revealed)"
+        return f"\n[b]Workshop[/b]: 0-4 or n casts {escape(me)}'s own ballot"
 
     def _render_levels(self, q: Question, answer: Answer | None, target: int | None) -> None:
         workload = self.workload
@@ -349,25 +394,64 @@ class QuestionScreen(AppScreen):
         if event.option.id is not None:
             self.action_level(int(event.option.id))
 
-    @on(SelectionList.SelectedChanged, "#q-choices")
-    def choices_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        if self._loading:
-            return
-        order = {c.id: i for i, c in enumerate(self.question.choices)}
-        chosen = tuple(sorted(event.selection_list.selected, key=order.__getitem__))
+    @on(OptionList.OptionSelected, "#q-choices")
+    def choice_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.toggle_choice(event.option.id)
+
+    def toggle_choice(self, choice_id: str) -> None:
+        """Choose ``choice_id``, or unchoose it if chosen; "None of these" stays exclusive."""
+        q = self.question
+        before = _chosen(self.answer)
+        if choice_id in before:
+            chosen = tuple(c for c in before if c != choice_id)
+        else:
+            chosen, _ = exclusive_choices(q, [*before, choice_id])
+        if self.workload is not None and not self.workload.read_only:
+            cleared = [c.title for c in q.choices if c.id in before and c.id not in chosen]
+            if choice_id in chosen and cleared:
+                picked = next(c.title for c in q.choices if c.id == choice_id)
+                self.notify(
+                    f"{picked!r} cleared {', '.join(repr(t) for t in cleared)} — press u to undo",
+                    title='"None of these" is exclusive',
+                )
         self._save(choices=chosen, level=None, not_applicable=False, reason=None)
+
+    @on(OptionList.OptionHighlighted, "#q-choices")
+    def choice_highlighted(self) -> None:
+        if self.workload is not None and self.question.kind == "choice":
+            self._render_choice(self.question, _chosen(self.answer))
+
+    def _render_choice(self, q: Question, chosen: tuple[str, ...]) -> None:
+        """The highlighted choice's helpful resource and improvement plan, below the list."""
+        index = self.query_one("#q-choices", ChoiceList).highlighted
+        detail = self.query_one("#q-choice", Static)
+        if index is None or index >= len(q.choices):
+            detail.update("")
+            return
+        detail.update(_choice_detail(q.choices[index], q.choices[index].id in chosen))
 
     def action_not_applicable(self) -> None:
         current = self.answer.reason.value if self.answer and self.answer.reason else None
 
-        def chosen(reason: str | None) -> None:
-            if reason:
-                self._save(not_applicable=True, reason=NAReason(reason), level=None, choices=None)
+        def chosen(result: tuple[str, str] | None) -> None:
+            if not result:
+                return
+            reason, why = result
+            changes: dict[str, object] = {}
+            if why:  # "Other" comes with its explanation: kept at the top of the notes
+                old = self.answer.notes if self.answer else ""
+                changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
+                self.query_one("#q-notes", TextArea).text = str(changes["notes"])
+            self._save(
+                not_applicable=True, reason=NAReason(reason), level=None, choices=None, **changes
+            )
 
         self.app.push_screen(
-            Choose(
+            NotApplicable(
                 f"{self.question.id} does not apply because…",
                 [(r.value, r.label) for r in NAReason],
+                other=NAReason.OTHER.value,
                 current=current,
             ),
             chosen,
@@ -388,7 +472,7 @@ class QuestionScreen(AppScreen):
                 f"Workload default ({default} {default_level.name if default_level else ''})",
             )
         ]
-        options += [(str(lv.level), f"{lv.level} {lv.name}") for lv in workload.lens.levels]
+        options += [(str(lv.level), lv.name) for lv in workload.lens.levels]
         answer = self.answer
         current = str(answer.target) if answer and answer.target is not None else "default"
 
@@ -397,7 +481,13 @@ class QuestionScreen(AppScreen):
                 self._save(target=None if value == "default" else int(value))
 
         self.app.push_screen(
-            Choose("Target level for this question", options, current=current), chosen
+            Choose(
+                "Target level for this question",
+                options,
+                current=current,
+                keys=["d", *(str(lv.level) for lv in workload.lens.levels)],
+            ),
+            chosen,
         )
 
     def action_confidence(self) -> None:
@@ -415,6 +505,7 @@ class QuestionScreen(AppScreen):
                 options,
                 current=current,
                 hint="asserted: said · evidenced: shown · verified: checked by someone else",
+                keys=["n", "a", "e", "v"],  # not digits: on this screen those are levels
             ),
             chosen,
         )
@@ -424,6 +515,9 @@ class QuestionScreen(AppScreen):
 
     def action_edit_evidence(self) -> None:
         self.query_one("#q-evidence", Input).focus()
+
+    def action_answer_history(self) -> None:
+        self.mllens.open_answer_history(self.question.id)
 
     def action_open_link(self) -> None:
         if self.question.url:
@@ -473,7 +567,7 @@ class QuestionScreen(AppScreen):
     @on(Input.Submitted, "#q-evidence")
     def evidence_submitted(self) -> None:
         self._save_evidence()
-        self.query_one("#q-levels", OptionList).focus()
+        self.query_one("#q-levels" if self.question.kind == "level" else "#q-choices").focus()
 
     @on(Input.Blurred, "#q-evidence")
     def evidence_blurred(self) -> None:
@@ -525,6 +619,27 @@ class QuestionScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Digits and letters belong to the text boxes while one has focus.
         return not (isinstance(self.focused, TextArea | Input) and action != "back")
+
+
+def _chosen(answer: Answer | None) -> tuple[str, ...]:
+    """The choices an answer has chosen; none when it is unanswered or N/A."""
+    if answer is None or answer.not_applicable:
+        return ()
+    return tuple(answer.choices or ())
+
+
+def _choice_detail(choice: Choice, chosen: bool) -> Text:
+    """Whether it is chosen, its title, helpful resource and improvement plan."""
+    detail = Text()
+    detail.append(f"{'Chosen' if chosen else 'Not chosen'}: ", style="bold")
+    detail.append(choice.title)
+    if choice.description or choice.helpful_url:
+        detail.append("\nHelpful resource: ", style="bold")
+        detail.append(" ".join(x for x in (choice.description, choice.helpful_url) if x))
+    if choice.improvement_plan or choice.improvement_url:
+        detail.append("\nImprovement plan: ", style="bold")
+        detail.append(" ".join(x for x in (choice.improvement_plan, choice.improvement_url) if x))
+    return detail
 
 
 def _describe(answer: Answer | None) -> str:

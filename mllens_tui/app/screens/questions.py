@@ -44,11 +44,11 @@ class GroupedQuestionsScreen(AppScreen):
 
     axis: Axis = "pillar"
     BINDINGS = [
+        Binding("enter", "open", "Answer", id="questions.open", tooltip="Answer this question"),
         Binding(
             "x", "explain", "Explain", id="questions.explain", tooltip="How this score is computed"
         ),
         Binding("escape", "back", "Back", id="questions.back"),
-        Binding("q", "app.quit", "Quit", id="questions.quit", show=False),
     ]
 
     def __init__(self, pillar: str | None = None, phase: str | None = None) -> None:
@@ -221,6 +221,11 @@ class GroupedQuestionsScreen(AppScreen):
         else:
             order = axis_order(workload.lens, self.axis)
         self.app.push_screen(QuestionScreen(order, order.index(qid)))
+
+    def action_open(self) -> None:
+        table = self.query_one(QuestionTable)
+        if table.row_count:
+            table.action_select_cursor()
 
     def action_explain(self) -> None:
         from mllens_tui.app.screens.explain import ExplainScreen

@@ -59,6 +59,7 @@ class WorkloadsScreen(AppScreen):
         Binding("n", "new", "New", id="workloads.new", tooltip="Create a workload"),
         Binding("r", "rename", "Rename", id="workloads.rename"),
         Binding("delete,x", "delete", "Delete", id="workloads.delete"),
+        Binding("o", "portfolio", "Portfolio", id="workloads.portfolio", tooltip="Every workload"),
         Binding("q", "app.quit", "Quit", id="workloads.quit"),
     ]
 
@@ -270,6 +271,12 @@ class WorkloadsScreen(AppScreen):
         name = self._selected()
         if name:
             self.mllens.open_workload(name)
+
+    def action_portfolio(self) -> None:
+        from mllens_tui.app.screens.portfolio import PortfolioScreen
+
+        if self.mllens.store is not None:
+            self.app.push_screen(PortfolioScreen())
 
     def _names(self) -> set[str]:
         tables = self.query(DataTable)

@@ -6,9 +6,11 @@ carry the meaning; colour only repeats it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
+from textual.app import App
+from textual.geometry import Size
 from textual.widgets import Static
 
 from mllens_tui.app.text import pct
@@ -21,6 +23,21 @@ class Bar:
     score: float | None
     target: float | None
     note: str = ""
+    name: str = ""  # the full name, shown instead of the label where there is room
+
+
+# In 16 colours a theme's amber comes out as red: name the terminal's own colours instead.
+ANSI_BANDS = {"low": "bold red", "mid": "yellow", "high": "green", "none": "dim"}
+
+
+def sixteen_colours(app: App[object]) -> bool:
+    """True when the terminal shows 16 colours: TEXTUAL_COLOR_SYSTEM=standard, or a terminal
+    detected as such (not under tests, whose captured output would pass for one)."""
+    from textual import constants
+
+    if constants.COLOR_SYSTEM in ("standard", "windows"):
+        return True
+    return not app.is_headless and app.console.color_system in ("standard", "windows")
 
 
 FILL = "█"
@@ -68,6 +85,10 @@ class ScoreBars(Static):
         self.bars = bars
         self.refresh(layout=True)
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # One line a bar, whatever the width: the bars shrink to fit, they never wrap.
+        return max(1, len(self.bars))
+
     def render(self) -> Text:
         if not self.bars:
             return Text("no data yet", style="dim")
@@ -79,12 +100,18 @@ class ScoreBars(Static):
             "target": f"bold {variables.get('foreground', '')}".strip(),
             "empty": variables.get("panel-lighten-2", "dim") or "dim",
         }
-        label_width = max(len(b.label) for b in self.bars)
-        notes_width = max((len(b.note) for b in self.bars), default=0)
+        if sixteen_colours(self.app):
+            styles.update(ANSI_BANDS, target="bold", empty="dim")
         width = self.size.width or 80
+        if width >= 100 and all(b.name for b in self.bars):
+            bars = [replace(b, label=b.name) for b in self.bars]
+        else:
+            bars = self.bars
+        label_width = max(len(b.label) for b in bars)
+        notes_width = max((len(b.note) for b in bars), default=0)
         bar_width = max(10, width - label_width - 1 - 5 - (notes_width + 2 if notes_width else 0))
         out = Text()
-        for i, bar in enumerate(self.bars):
+        for i, bar in enumerate(bars):
             if i:
                 out.append("\n")
             out.append_text(bar_line(bar, label_width, bar_width, styles))

@@ -1,22 +1,37 @@
 """A DataTable whose one flexible column takes the room the fixed ones leave, so the
-columns after it stay on screen at 80 columns instead of scrolling off to the right."""
+columns after it stay on screen at 80 columns instead of scrolling off to the right.
+
+The flexible column's text is cut with an ellipsis where it does not fit, and the table
+never scrolls sideways: what is cut reads as cut.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
-MIN_FLEX = 12
+MIN_FLEX = 4  # below this the table scrolls sideways after all
 
 
 class FitTable(DataTable[Any]):
     """``flex`` names the column that shrinks or grows with the table's width."""
 
+    DEFAULT_CSS = """
+    FitTable {
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+    }
+    """
+
     def __init__(self, *, flex: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.flex = flex
+        self._fit_pending = False
 
     def fit(self) -> None:
         columns = self.columns
@@ -32,3 +47,61 @@ class FitTable(DataTable[Any]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit()
+
+    def _cut(self, cell: object) -> object:
+        if isinstance(cell, str):
+            return Text(cell, no_wrap=True, overflow="ellipsis", end="")
+        if isinstance(cell, Text):
+            cell = cell.copy()
+            cell.no_wrap = True
+            cell.overflow = "ellipsis"
+        return cell
+
+    def add_row(
+        self,
+        *cells: CellType,
+        height: int | None = 1,
+        key: str | None = None,
+        label: Text | str | None = None,
+    ) -> RowKey:
+        keys = list(self.columns)
+        cut = tuple(
+            self._cut(c) if i < len(keys) and keys[i].value == self.flex else c
+            for i, c in enumerate(cells)
+        )
+        key_added = super().add_row(*cut, height=height, key=key, label=label)
+        # Measure the fixed columns now, not when the table is next idle: the flexible
+        # column is fitted to what they leave, and on a busy machine the fit could otherwise
+        # run before they are measured and leave them at the width of their headings.
+        for column, cell in zip(self.ordered_columns, cut, strict=False):
+            if column.key.value == self.flex or not column.auto_width:
+                continue
+            plain = (
+                cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else None
+            )
+            if plain is not None:
+                widest = max(cell_len(line) for line in plain.split("\n"))
+                column.content_width = max(column.content_width, widest)
+        # New rows widen the columns that size to their content: fit the flexible one again
+        # once they are measured (once per batch of rows).
+        if not self._fit_pending:
+            self._fit_pending = True
+            self.call_after_refresh(self._refit)
+        return key_added
+
+    def _refit(self) -> None:
+        self._fit_pending = False
+        self.fit()
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: CellType,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        flexible = str(column_key.value if isinstance(column_key, ColumnKey) else column_key)
+        if flexible == self.flex:
+            value = self._cut(value)
+        super().update_cell(row_key, column_key, value, update_width=update_width)
