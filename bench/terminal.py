@@ -1,9 +1,15 @@
 """What bench/startup.py and bench/screens.py share: programs in a pseudo-terminal at 80x24,
 timed until a text appears on it, the bare Textual app they are compared with, and the
-databases they run on."""
+databases they run on.
+
+Every program started here leads a session of its own with its pseudo-terminal as the
+controlling terminal, as in a terminal emulator, and is killed (its whole process group) when
+its measure ends, when the bench fails, and when the bench itself is interrupted or
+terminated (SIGINT, SIGTERM, SIGHUP): a bench leaves no process behind."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -39,6 +45,32 @@ Bare().run()
 """
 
 
+# The terminals open now: closed at exit, whatever ends the bench.
+_OPEN: set[Terminal] = set()
+
+
+def _end_open_terminals() -> None:
+    for terminal in list(_OPEN):
+        terminal.close()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # SIGTERM and SIGHUP end Python without running ``finally`` blocks or atexit: raise so
+    # that they run, and every program started here is killed.
+    raise SystemExit(128 + signum)
+
+
+atexit.register(_end_open_terminals)
+for _signum in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_signum, _exit_on_signal)
+
+
+def _take_terminal() -> None:
+    # In the child, after setsid: the terminal on stdin becomes the controlling terminal, so
+    # that closing it sends SIGHUP, as a terminal emulator's does.
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """One program in a new pseudo-terminal of 80x24, started at ``started``."""
 
@@ -49,15 +81,22 @@ class Terminal:
         self.output = b""
         self.seen = 0
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            list(argv),
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=dict(env, TERM="xterm-256color", COLUMNS="80", LINES="24"),
-            start_new_session=True,
-        )
-        os.close(slave)
+        try:
+            self.process = subprocess.Popen(
+                list(argv),
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=dict(env, TERM="xterm-256color", COLUMNS="80", LINES="24"),
+                start_new_session=True,
+                preexec_fn=_take_terminal,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        _OPEN.add(self)
 
     def wait_for(self, text: str, timeout: float = 60.0) -> float:
         """Seconds from the start until ``text`` is written after the last mark."""
@@ -104,6 +143,10 @@ class Terminal:
         return int(line.split()[1]) * 1024
 
     def close(self) -> None:
+        """Kill the program and whatever it started (its process group); safe to repeat."""
+        if self not in _OPEN:
+            return
+        _OPEN.discard(self)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()

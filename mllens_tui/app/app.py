@@ -17,7 +17,9 @@ import asyncio
 import getpass
 import os
 import queue
+import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -277,6 +279,7 @@ class MLLensApp(LiveUpdates, App[None]):
         # Draw the first screen before the database and lens imports compete for the GIL.
         self.call_after_refresh(self._connect)
         self._catch_signals()
+        self._watch_terminal()
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
@@ -759,6 +762,31 @@ class MLLensApp(LiveUpdates, App[None]):
             except (NotImplementedError, RuntimeError, ValueError):
                 continue
             self._signals.append(signum)
+
+    def _watch_terminal(self) -> None:
+        """End as on SIGHUP when the terminal hangs up without one: a program started in a
+        session of its own (a benchmark, a supervisor, ``setsid``) has no controlling
+        terminal, so closing the terminal sends nothing, and Textual's input thread, reading
+        an end of file, spins at full CPU for ever. One ``poll`` a second sees the hang-up."""
+        stdin = sys.__stdin__
+        if self.is_headless or stdin is None:
+            return
+        try:
+            fd = stdin.fileno()
+        except (OSError, ValueError):
+            return
+        if not os.isatty(fd):
+            return
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        gone = select.POLLHUP | select.POLLERR | select.POLLNVAL
+
+        def check() -> None:
+            if any(events & gone for _, events in poller.poll(0)):
+                timer.stop()
+                self._signalled(signal.SIGHUP)
+
+        timer = self.set_interval(1.0, check, name="terminal-watch")
 
     def _release_signals(self) -> None:
         loop = asyncio.get_running_loop()
