@@ -275,7 +275,7 @@ class WorkloadsScreen(AppScreen):
     def action_portfolio(self) -> None:
         from mllens_tui.app.screens.portfolio import PortfolioScreen
 
-        if self.mllens.store is not None:
+        if self.mllens.store is not None or self.mllens.reader is not None:
             self.app.push_screen(PortfolioScreen())
 
     def _names(self) -> set[str]:
