@@ -6,6 +6,7 @@
 | database URL     | --db        | MLLENS_DB         | sqlite:///<data directory>/mllens.db       |
 | lens             | --lens      | MLLENS_LENS       | the built-in AWS ML Lens                   |
 | user lenses      |             |                   | <data directory>/lenses/                   |
+| cache            |             | MLLENS_CACHE_DIR  | platformdirs.user_cache_path("mllens-tui") |
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where parsed lenses are kept between runs; anything in it can be deleted at any time."""
+    override = os.environ.get("MLLENS_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def user_lenses_dir() -> Path:

@@ -29,6 +29,7 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     monkeypatch.setenv("MLLENS_DATA_DIR", str(data))
     monkeypatch.setenv("MLLENS_DB", f"sqlite:///{data / 'mllens.db'}")
+    monkeypatch.setenv("MLLENS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MLLENS_LENS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     return data

@@ -398,7 +398,7 @@ async def test_no_color_cursor_row_differs_from_the_header(
 async def test_sixteen_colours_keep_amber_amber(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mllens_tui.app.widgets.charts import HeatmapTable
+    from mllens_tui.app.widgets.heatmap import HeatmapTable
 
     monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "standard")
     app = make_app(db_url=demo_db, workload=DEMO_NAME)

@@ -14,11 +14,11 @@ from textual.widget import Widget
 from mllens_tui import charts
 from mllens_tui.app.widgets.charts import (
     ComparePlot,
-    HeatmapTable,
     HistoryPlot,
     PhaseBarsPlot,
     PillarBarsPlot,
 )
+from mllens_tui.app.widgets.heatmap import HeatmapTable
 from mllens_tui.assessment import Answer
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens

@@ -95,12 +95,20 @@ class Terminal:
         return bool(data)
 
 
+ARGV = [sys.executable, "-m", "mllens_tui", "open", "W", "--question", "MLOE-01"]
+
+
+def app_env() -> dict[str, str]:
+    """The environment now (the fixtures point it at the test's database)."""
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env.pop("NO_COLOR", None)
+    return env
+
+
 @pytest.fixture
 def app_in_terminal(db_url: str) -> Iterator[Terminal]:
     Store.open(db_url).create_workload("W", builtin_lens())
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    env.pop("NO_COLOR", None)
-    argv = [sys.executable, "-m", "mllens_tui", "open", "W", "--question", "MLOE-01"]
+    env, argv = app_env(), ARGV
     pid, master = pty.fork()  # the child leads a new session with the pty as its terminal
     if pid == 0:  # pragma: no cover - the child process
         try:
@@ -115,6 +123,30 @@ def app_in_terminal(db_url: str) -> Iterator[Terminal]:
         if terminal.status is None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+        if terminal.master is not None:
+            os.close(terminal.master)
+
+
+@pytest.fixture
+def app_without_controlling_terminal(db_url: str) -> Iterator[Terminal]:
+    """The app in a session of its own whose terminal is not its controlling terminal (as a
+    benchmark or supervisor starts it): closing the terminal sends it no SIGHUP."""
+    import subprocess
+
+    Store.open(db_url).create_workload("W", builtin_lens())
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(
+        ARGV, stdin=slave, stdout=slave, stderr=slave, env=app_env(), start_new_session=True
+    )
+    os.close(slave)
+    terminal = Terminal(process.pid, master)
+    try:
+        yield terminal
+    finally:
+        if terminal.status is None:
+            os.kill(process.pid, signal.SIGKILL)
+            os.waitpid(process.pid, 0)
         if terminal.master is not None:
             os.close(terminal.master)
 
@@ -152,3 +184,16 @@ def test_a_note_typed_just_before_sigterm_is_saved_and_the_terminal_restored(
     assert Store.open(db_url).answers("W")["MLOE-01"].notes == NOTE
     # The alternate screen is left: the user's shell comes back as it was.
     assert b"\x1b[?1049l" in app_in_terminal.output[shown:]
+
+
+def test_the_app_ends_when_its_terminal_closes_without_a_hang_up_signal(
+    app_without_controlling_terminal: Terminal, db_url: str
+) -> None:
+    # Textual's input thread reads an end of file from then on and spun at full CPU for ever;
+    # the app sees the hang-up itself, saves, and ends as on SIGHUP.
+    terminal = app_without_controlling_terminal
+    type_a_note(terminal)
+    terminal.hang_up()
+    status = terminal.wait(EXIT_TIMEOUT)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 128 + signal.SIGHUP
+    assert Store.open(db_url).answers("W")["MLOE-01"].notes == NOTE

@@ -17,7 +17,9 @@ import asyncio
 import getpass
 import os
 import queue
+import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
     from mllens_tui.store.errors import StaleAnswer
+    from mllens_tui.store.quickread import QuickRead
     from mllens_tui.store.records import WorkshopRecord
     from mllens_tui.store.service import Store, WorkloadRecord
 
@@ -128,6 +131,9 @@ class MLLensApp(LiveUpdates, App[None]):
 
     current: reactive[OpenWorkload | None] = reactive(None, init=False, always_update=True)
 
+    class ReaderReady(Message):
+        """The database can be read (``reader``); the store opens next, for writes."""
+
     class StoreReady(Message):
         """The database is open."""
 
@@ -209,6 +215,13 @@ class MLLensApp(LiveUpdates, App[None]):
         self.start_present = present
         self.store: Store | None = None
         self.store_error: str | None = None
+        # Reads for the first screen, before the store (SQLAlchemy) is loaded; None when the
+        # database is not a SQLite file that store.quickread can read safely.
+        self.reader: QuickRead | None = None
+        self._store_settled = threading.Event()  # the store is open, or failed to open
+        self._usable = threading.Event()  # the first screen shows what it is for
+        self._opened_start = False
+        self._draining = False  # the app is ending: drain_writes commits what is queued
         self._writes: queue.Queue[_Write | None] = queue.Queue()
         self._writer_started = False
         self._writer_done = threading.Event()
@@ -289,27 +302,76 @@ class MLLensApp(LiveUpdates, App[None]):
         # Draw the first screen before the database and lens imports compete for the GIL.
         self.call_after_refresh(self._connect)
         self._catch_signals()
+        self._watch_terminal()
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
+        """Read for the first screen through ``quickread`` (the standard library's sqlite3,
+        milliseconds), then open the store (SQLAlchemy, half a second) for the first write."""
+        from mllens_tui import paths
         from mllens_tui.store.errors import StoreError
+        from mllens_tui.store.quickread import QuickRead
+
+        reader = QuickRead.open(self.db_url or paths.default_db_url())
+        if reader is not None:
+            _ = self.lens  # load the lens here, off the event loop
+            self.reader = reader
+            self.post_message(self.ReaderReady())
+            # Importing the store holds the GIL for most of half a second: let the first
+            # screen draw its rows first. The timeout covers a screen that never says so.
+            self._usable.wait(timeout=2.0)
         from mllens_tui.store.service import Store
 
         try:
             store = Store.open(self.db_url)
         except StoreError as exc:
+            self.store_error = str(exc)
+            self._store_settled.set()
             self.post_message(self.StoreFailed(str(exc)))
             return
-        _ = self.lens  # load the lens here, off the event loop
+        _ = self.lens
         self.store = store
+        self._store_settled.set()
         self.post_message(self.StoreReady())
-        # The chart code is only needed on the history, compare and charts screens: load it
-        # now, in this worker, so the first visit there does not pay for the import.
-        import textual_plotext  # noqa: F401
+        # The other screens and the chart code: load them now, in this worker, while the user
+        # reads the first screen, so that a first visit does not pay for the imports.
+        import importlib
+
+        for module in ("questions", "question", "plan", "history", "charts", "help"):
+            importlib.import_module(f"mllens_tui.app.screens.{module}")
+
+    def mark_usable(self) -> None:
+        """The first screen shows what it is for: the store may load now."""
+        self._usable.set()
+
+    def wait_for_store(self) -> Store | None:
+        """For workers: the store once it is open, or None when it failed to open (the
+        failure is on screen already)."""
+        self._usable.set()  # needed now: open it without waiting for the first screen
+        self._store_settled.wait()
+        return self.store
+
+    @on(ReaderReady)
+    def _reader_ready(self) -> None:
+        if self.start_workload and not self._opened_start:
+            # Straight to the workload: listing all of them meanwhile would only slow it
+            # down. The list loads when it is shown (or if the workload fails to open).
+            self._open_start()
+            return
+        self._list_workloads()
+
+    def _list_workloads(self) -> None:
+        hook = getattr(self.screen, "reader_ready", None)
+        if callable(hook):
+            hook()
 
     @on(StoreReady)
     def _store_ready(self) -> None:
-        self._writer()
+        if not self._draining:  # else drain_writes commits in its own thread
+            self._writer()
+        if self.reader is not None and self.seen_counter is None:
+            # Watch from what the first screens showed, not from now.
+            self.seen_counter = self.reader.counter
         self.start_watching()
         if self.ask_name:
             # Asked once the first screen has settled, so no key typed into it is lost.
@@ -317,12 +379,18 @@ class MLLensApp(LiveUpdates, App[None]):
         hook = getattr(self.screen, "store_ready", None)
         if callable(hook):
             hook()
-        if self.start_workload:
+        self._open_start()
+
+    def _open_start(self) -> None:
+        if self.start_workload and not self._opened_start:
+            self._opened_start = True
             self.open_workload(self.start_workload, question=self.start_question)
 
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         self.store_error = message.error
+        if not self._draining:
+            self._writer()  # to refuse, visibly, any answer given while the reader showed it
         self.notify(message.error, title="Cannot open the database", severity="error", timeout=30)
         screen = self.screen
         if hasattr(screen, "show_store_error"):
@@ -382,26 +450,38 @@ class MLLensApp(LiveUpdates, App[None]):
         from mllens_tui.lens.registry import find_lens
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None
         try:
-            record = self.store.get_workload(name)
+            # Before the store is open, the reader's one transaction, unless the workload
+            # has a workshop (the store builds what each participant may see of it).
+            state = None
+            if self.store is None and self.reader is not None and milestone is None:
+                state = self.reader.workload_state(name)
+            workshop = None
+            revisions: dict[str, int] = {}
+            owners = {}
+            if state is not None:
+                record, answers = state.record, state.answers
+                revisions, owners = state.revisions, state.owners
+            else:
+                store = self.wait_for_store()
+                if store is None:
+                    return
+                record = store.get_workload(name)
+                if milestone is not None:
+                    answers = dict(store.milestone_snapshot(name, milestone).answers)
+                else:
+                    answers, revisions = store.answers_with_revisions(name)
+                    workshop = store.workshop(name, viewer=self.participant)
+                    owners = store.plan_owners(name)
             lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
             if lens is None:
                 raise LookupError(
                     f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
                     "which is not installed (mllens lens import FILE)."
                 )
-            owners = {}
-            if milestone is not None:
-                snapshot = self.store.milestone_snapshot(name, milestone)
-                answers = dict(snapshot.answers)
-                revisions: dict[str, int] = {}
-                workshop = None
-            else:
-                answers, revisions = self.store.answers_with_revisions(name)
-                workshop = self.store.workshop(name, viewer=self.participant)
-                owners = self.store.plan_owners(name)
         except (StoreError, LookupError) as exc:
+            self.mark_usable()
+            self.call_from_thread(self._list_workloads)
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         opened = OpenWorkload(
@@ -421,6 +501,7 @@ class MLLensApp(LiveUpdates, App[None]):
         self.answer_version += 1
         self.current = message.workload
         await self.switch_mode(message.mode)
+        self.call_after_refresh(self.mark_usable)
         self.show_participant()
         if self.start_present:
             self.start_present = False
@@ -557,14 +638,19 @@ class MLLensApp(LiveUpdates, App[None]):
 
         answer = item.answer
         key = (item.workload, answer.question_id)
+        store = self.store
+        if store is None:
+            # The store failed to open after the reader had shown the workload.
+            error = self.store_error or "the database is not open"
+            self.post_message(self.AnswerFailed(answer, item.previous, error))
+            return
         try:
-            assert self.store is not None
             if item.ballot:
                 # An N/A's explanation ("Other") is the ballot's note; the workload's notes
                 # carried in the answer are not this participant's to copy.
                 before = item.previous.notes if item.previous is not None else ""
                 said = answer.notes if answer.not_applicable and answer.notes != before else ""
-                self.store.cast_ballot(
+                store.cast_ballot(
                     item.workload,
                     Ballot(
                         answer.question_id,
@@ -589,7 +675,7 @@ class MLLensApp(LiveUpdates, App[None]):
             if ours:
                 assert own is not None
                 expected = own[1]
-            saved = self.store.save_answer(item.workload, answer, expect_revision=expected)
+            saved = store.save_answer(item.workload, answer, expect_revision=expected)
             if item.expected is not None:
                 start = own[0] if ours and own is not None else item.expected
                 self._own_revisions[key] = (start, saved.revision)
@@ -616,11 +702,17 @@ class MLLensApp(LiveUpdates, App[None]):
     def drain_writes(self, timeout: float = 30.0) -> None:
         """Stop the writer once it has committed everything queued, then commit in this thread
         whatever was queued after it stopped. Safe to call more than once."""
+        self._draining = True
         self._writes.put(None)
         if self._writer_started:
             self._writer_done.wait(timeout)
-        if not self._writer_done.is_set():
-            return  # the writer is stuck on the disk; committing beside it would race it
+            if not self._writer_done.is_set():
+                return  # the writer is stuck on the disk; committing beside it would race it
+        else:
+            # Answers given on a screen read through the reader, before the store (which
+            # opens after the first screen) was ready: open it now and commit them here.
+            self._usable.set()
+            self._store_settled.wait(timeout)
         while True:
             try:
                 item = self._writes.get_nowait()
@@ -816,6 +908,31 @@ class MLLensApp(LiveUpdates, App[None]):
                 continue
             self._signals.append(signum)
 
+    def _watch_terminal(self) -> None:
+        """End as on SIGHUP when the terminal hangs up without one: a program started in a
+        session of its own (a benchmark, a supervisor, ``setsid``) has no controlling
+        terminal, so closing the terminal sends nothing, and Textual's input thread, reading
+        an end of file, spins at full CPU for ever. One ``poll`` a second sees the hang-up."""
+        stdin = sys.__stdin__
+        if self.is_headless or stdin is None or not hasattr(select, "poll"):  # Windows: no poll
+            return
+        try:
+            fd = stdin.fileno()
+        except (OSError, ValueError):
+            return
+        if not os.isatty(fd):
+            return
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        gone = select.POLLHUP | select.POLLERR | select.POLLNVAL
+
+        def check() -> None:
+            if any(events & gone for _, events in poller.poll(0)):
+                timer.stop()
+                self._signalled(signal.SIGHUP)
+
+        timer = self.set_interval(1.0, check, name="terminal-watch")
+
     def _release_signals(self) -> None:
         loop = asyncio.get_running_loop()
         for signum in self._signals:
@@ -959,13 +1076,15 @@ class MLLensApp(LiveUpdates, App[None]):
         from mllens_tui.snapshot import dumps
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None and self.current is not None
+        store = self.wait_for_store()
+        if store is None or self.current is None:
+            return
         self.wait_for_writes()
         try:
             if milestone:
-                snapshot = self.store.milestone_snapshot(name, milestone)
+                snapshot = store.milestone_snapshot(name, milestone)
             else:
-                snapshot = self.store.snapshot(name)
+                snapshot = store.snapshot(name)
             target = Path(path).expanduser()
             write_atomic(target, dumps(snapshot, self.current.lens))
         except (StoreError, OSError) as exc:
@@ -993,10 +1112,12 @@ class MLLensApp(LiveUpdates, App[None]):
         from mllens_tui.snapshot import read_snapshot_file
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None
+        store = self.wait_for_store()
+        if store is None:
+            return
         try:
             snapshot, lens = read_snapshot_file(Path(path).expanduser(), find_lens)
-            record = self.store.import_snapshot(snapshot, lens, by=self.participant)
+            record = store.import_snapshot(snapshot, lens, by=self.participant)
         except InputError as exc:
             self.call_from_thread(
                 self.notify, exc.report(), title="Import refused", severity="error", timeout=30
@@ -1032,10 +1153,12 @@ class MLLensApp(LiveUpdates, App[None]):
     def _milestone(self, workload: str, name: str) -> None:
         from mllens_tui.store.errors import StoreError
 
-        assert self.store is not None and self.current is not None
+        store = self.wait_for_store()
+        if store is None or self.current is None:
+            return
         self.wait_for_writes()
         try:
-            self.store.create_milestone(workload, name, self.current.lens, by=self.participant)
+            store.create_milestone(workload, name, self.current.lens, by=self.participant)
         except StoreError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
             return

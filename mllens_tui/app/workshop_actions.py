@@ -43,10 +43,11 @@ def run_store_action(
     def work() -> None:
         from mllens_tui.store.errors import StoreError
 
-        if app.store is None:
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
             return
         try:
-            message = action(app.store)
+            message = action(store)
         except StoreError as exc:
             app.call_from_thread(app.notify, exc.message, title=failed, severity="error")
             return

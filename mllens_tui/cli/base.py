@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mllens_tui.lens.model import Lens, Question
     from mllens_tui.snapshot import Snapshot
+    from mllens_tui.store.quickread import QuickRead
     from mllens_tui.store.service import Store
 
 EXIT_OK = 0
@@ -104,6 +105,24 @@ def _store(args: argparse.Namespace) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def _reads(args: argparse.Namespace) -> Iterator[QuickRead | Store]:
+    """For a command that only reads: the standard library's sqlite3 when ``quickread`` can
+    read the database (no SQLAlchemy to import, about half a second), else the store."""
+    from mllens_tui import paths
+    from mllens_tui.store.quickread import QuickRead
+
+    reader = QuickRead.open(getattr(args, "db", None) or paths.default_db_url())
+    if reader is None:
+        with _store(args) as store:
+            yield store
+        return
+    try:
+        yield reader
+    finally:
+        reader.close()
 
 
 def _lens_for(args: argparse.Namespace, lens_id: str, workload: str) -> Lens:

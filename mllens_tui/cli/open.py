@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from mllens_tui.cli.base import EXIT_USAGE, CliError, _lens, lens_lookup
+from mllens_tui.cli.base import EXIT_USAGE, CliError, _lens, _reads, lens_lookup
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -35,10 +35,13 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def _check_open_target(args: argparse.Namespace, workload: str, question: str | None) -> None:
     """Refuse an unknown workload or question id here, with exit 1, not inside the app."""
-    from mllens_tui.store.service import Store
+    from mllens_tui.store.errors import NotFound
 
-    with Store.open(args.db) as store:
-        record = store.get_workload(workload)
+    with _reads(args) as source:
+        found = source.get_workload(workload)
+    if found is None:  # the store raises NotFound itself; the reader answers None
+        raise NotFound(f"no workload named {workload!r} (see: mllens workload list)")
+    record = found
     if question is None:
         return
     lens = lens_lookup(args)(record.lens_id)

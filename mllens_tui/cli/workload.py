@@ -20,6 +20,7 @@ from mllens_tui.cli.base import (
     _out,
     _pct,
     _question,
+    _reads,
     _store,
     _when,
 )
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 def cmd_workload_list(args: argparse.Namespace) -> int:
     from mllens_tui.lens.registry import find_lens
 
-    with _store(args) as store:
-        records = store.list_workloads()
+    with _reads(args) as source:
+        records = source.list_workloads()
     totals: dict[str, int | None] = {}
     for record in records:
         if record.lens_id not in totals:

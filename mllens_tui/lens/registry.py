@@ -25,7 +25,9 @@ def load_any(path: Path) -> Lens:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: Path, mtime: float) -> Lens:
-    return load_any(path)
+    from mllens_tui.lens import cache
+
+    return cache.load(path, load_any)
 
 
 def _mtime(path: Path) -> float:

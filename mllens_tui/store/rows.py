@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from mllens_tui.assessment import Answer, Confidence, NAReason
+from mllens_tui.assessment import Answer
 from mllens_tui.inputs import name_problem, tag_problem, weight_problem
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import utc
 from mllens_tui.store import series as history
 from mllens_tui.store.errors import InvalidInput
+from mllens_tui.store.quickread import answer_from_values
 from mllens_tui.store.records import FieldValue
 from mllens_tui.store.tables import table
 
@@ -99,21 +100,7 @@ def _answer_values(answer: Answer) -> dict[str, Any]:
 
 
 def _answer_from_row(row: Row[Any]) -> Answer:
-    data = row._mapping
-    choices = _decode(data["choices"])
-    return Answer(
-        question_id=data["question_id"],
-        level=data["level"],
-        choices=choices if isinstance(choices, tuple) else None,
-        not_applicable=bool(data["not_applicable"]),
-        reason=NAReason(data["reason"]) if data["reason"] else None,
-        target=data["target"],
-        notes=data["notes"] or "",
-        evidence=data["evidence"] or "",
-        confidence=Confidence(data["confidence"]) if data["confidence"] else None,
-        answered_by=data["answered_by"] or "",
-        answered_at=_from_db(data["answered_at"]) if data["answered_at"] is not None else None,
-    )
+    return answer_from_values(row._mapping)
 
 
 def _check_name(name: str, what: str) -> str:

@@ -94,11 +94,12 @@ class AnswerHistoryScreen(AppScreen):
 
         app = self.mllens
         workload = app.current
-        if workload is None or app.store is None:
+        store = app.wait_for_store()  # opened after the first screen
+        if workload is None or store is None:
             return
         app.wait_for_writes()
         try:
-            changes = app.store.answer_history(workload.name, self.question_id)
+            changes = store.answer_history(workload.name, self.question_id)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return

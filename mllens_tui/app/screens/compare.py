@@ -79,14 +79,15 @@ class CompareScreen(AppScreen):
 
         app = self.mllens
         workload = app.current
-        if app.store is None or workload is None:
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None or workload is None:
             return
         app.wait_for_writes()
         try:
             snaps = [
-                app.store.snapshot(self.workload_name)
+                store.snapshot(self.workload_name)
                 if key == NOW
-                else app.store.milestone_snapshot(self.workload_name, key)
+                else store.milestone_snapshot(self.workload_name, key)
                 for key in (self.a, self.b)
             ]
         except StoreError as exc:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import pct, risk_label
 from mllens_tui.app.widgets.bars import Bar, ScoreBars
-from mllens_tui.app.widgets.charts import HeatmapTable
+from mllens_tui.app.widgets.heatmap import HeatmapTable
 from mllens_tui.charts.specs import target_score
 
 TALL = 40  # rows from which the dashboard lists the biggest gaps too

@@ -75,6 +75,9 @@ class HistoryScreen(AppScreen):
         self.points: list[HistoryPoint] = []
         self.milestones: list[MilestoneRecord] = []
         self._loaded_for: tuple[object, ...] | None = None
+        # The state of the load asked for last: a screen resumed while it is under way (the
+        # first visit mounts and resumes at once) does not start a second one.
+        self._wanted: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,7 +98,7 @@ class HistoryScreen(AppScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self._loaded_for != self._state_key():
+        if self._wanted != self._state_key():
             self.reload()
 
     def milestones_changed(self) -> None:
@@ -109,19 +112,24 @@ class HistoryScreen(AppScreen):
         milestone = workload.milestone if workload else None
         return (name, milestone, app.answer_version, app.milestone_version, self.include_changes)
 
-    @work(thread=True, exclusive=True, group="history")
     def reload(self) -> None:
+        """Read the milestones and the series again, in a worker."""
+        self._wanted = self._state_key()
+        self._load(self._wanted)
+
+    @work(thread=True, exclusive=True, group="history")
+    def _load(self, key: tuple[object, ...]) -> None:
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
         workload = app.current
-        if workload is None or app.store is None:
+        store = app.wait_for_store()  # opened after the first screen
+        if workload is None or store is None:
             return
-        key = self._state_key()
         app.wait_for_writes()
         try:
-            milestones = app.store.list_milestones(workload.name)
-            points = app.store.history_series(
+            milestones = store.list_milestones(workload.name)
+            points = store.history_series(
                 workload.name, workload.lens, include_changes=self.include_changes
             )
         except StoreError as exc:
@@ -133,8 +141,8 @@ class HistoryScreen(AppScreen):
     def loaded(self, message: Loaded) -> None:
         workload = self.workload
         scores = self.mllens.scores()
-        if workload is None or scores is None:
-            return
+        if workload is None or scores is None or message.key != self._wanted:
+            return  # a load asked for before the latest one: its rows would only be redrawn
         self.sub_title = workload.name
         self.milestones = message.milestones
         self.points = message.points

@@ -370,9 +370,11 @@ class PlanScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
-        assert app.store is not None
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.set_ownership(name, qid, ownership, by=app.participant)
+            store.set_ownership(name, qid, ownership, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return

@@ -126,7 +126,9 @@ class PortfolioScreen(AppScreen):
         from mllens_tui.store.portfolio import portfolio_rows
 
         app = self.mllens
-        assert app.store is not None
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         app.wait_for_writes()
         active = app.lens
 
@@ -134,7 +136,7 @@ class PortfolioScreen(AppScreen):
             return active if lens_id == active.id else find_lens(lens_id)
 
         try:
-            records = app.store.portfolio()
+            records = store.portfolio()
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -377,10 +379,11 @@ class WorkloadCompareScreen(CompareScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
-        if app.store is None:
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
             return
         try:
-            snaps = [app.store.snapshot(name) for name in (self.a, self.b)]
+            snaps = [store.snapshot(name) for name in (self.a, self.b)]
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return

@@ -1,9 +1,16 @@
-"""The start screen: every workload, with create, rename, delete and open."""
+"""The start screen: every workload, with create, rename, delete and open.
+
+The list reads through the app's ``reader`` (``store.quickread``) until the store is open, in
+two queries whatever the number of workloads. Scoring costs about a millisecond and a half
+per workload, and a table row about as much, so the first rows (more than a tall terminal
+shows) are scored and listed first and the rest are added afterwards, a chunk at a time.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,11 +18,25 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Confirm, TextPrompt
 from mllens_tui.app.text import pct
 from mllens_tui.app.widgets.tables import FitTable
+
+if TYPE_CHECKING:
+    from mllens_tui.lens.model import Lens
+    from mllens_tui.store.quickread import QuickRead
+    from mllens_tui.store.records import WorkloadRecord
+    from mllens_tui.store.service import Store
+
+    _Reads = QuickRead | Store
+
+
+# Rows scored before the list is shown, and per update after it.
+FIRST_ROWS = 60
+CHUNK_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -43,9 +64,21 @@ class WorkloadsScreen(AppScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, rows: list[Row]) -> None:
+        """The first rows of a fresh list of ``total`` workloads."""
+
+        def __init__(self, rows: list[Row], total: int, generation: int) -> None:
             super().__init__()
             self.rows = rows
+            self.total = total
+            self.generation = generation
+
+    class More(Message):
+        """The next rows of the list that ``Loaded`` began."""
+
+        def __init__(self, rows: list[Row], generation: int) -> None:
+            super().__init__()
+            self.rows = rows
+            self.generation = generation
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,18 +108,27 @@ class WorkloadsScreen(AppScreen):
             return self._selected() is not None
         return True
 
+    _listed = False
+    _generation = 0  # of the latest reload; rows of an older one are dropped
+    _shown = 0  # the generation on screen
+    _wanted: str | None = None  # the row under the cursor before a reload
+
     def on_mount(self) -> None:
-        if self.mllens.store is not None:
+        if self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
         elif self.mllens.store_error:
             self.show_store_error(self.mllens.store_error)
 
     def on_screen_resume(self) -> None:
-        if self.mllens.store is not None:
+        if self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
 
-    def store_ready(self) -> None:
+    def reader_ready(self) -> None:
         self.reload()
+
+    def store_ready(self) -> None:
+        if not self._listed:  # the reader listed them already: the same rows
+            self.reload()
 
     def show_store_error(self, error: str) -> None:
         self.query_one("#workloads-status", Static).update(
@@ -95,40 +137,65 @@ class WorkloadsScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="workloads")
     def reload(self) -> None:
-        from mllens_tui.lens.registry import find_lens
-        from mllens_tui.scoring import score
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
-        store = app.store
+        source = app.store or app.reader
+        if source is None:
+            return
+        self._generation += 1
+        generation = self._generation
         try:
-            rows = []
-            for record in store.list_workloads():
-                lens = find_lens(record.lens_id)
-                overall = None
-                total = 0
-                if lens is not None:
-                    from mllens_tui.assessment import Profile
-
-                    profile = Profile(record.default_target, dict(record.pillar_weights))
-                    scores = score(lens, store.answers(record.name), profile)
-                    overall = scores.overall.score
-                    total = scores.overall.applicable
-                rows.append(
-                    Row(
-                        record.name,
-                        record.environment,
-                        record.lens_id,
-                        record.answered_count,
-                        total,
-                        overall,
-                        record.updated_at,
-                    )
-                )
+            records = source.list_workloads()
+            worker = get_current_worker()
+            start = 0
+            while True:
+                # The first chunk is small: what the screen shows before the list appears.
+                end = FIRST_ROWS if start == 0 else start + CHUNK_ROWS
+                rows = self._score(source, records[start:end])
+                if worker.is_cancelled:
+                    return
+                if start == 0:
+                    self.post_message(self.Loaded(rows, len(records), generation))
+                else:
+                    self.post_message(self.More(rows, generation))
+                if end >= len(records):
+                    break
+                start = end
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
-            return
-        self.post_message(self.Loaded(rows))
+            app.mark_usable()
+
+    def _score(self, source: _Reads, records: list[WorkloadRecord]) -> list[Row]:
+        """The rows of ``records``, scored, with one query for all their answers."""
+        from mllens_tui.assessment import Profile
+        from mllens_tui.lens.registry import find_lens
+        from mllens_tui.scoring import score
+
+        answers = source.answers_by_workload(r.id for r in records)
+        lenses: dict[str, Lens | None] = {}
+        rows = []
+        for record in records:
+            if record.lens_id not in lenses:
+                lenses[record.lens_id] = find_lens(record.lens_id)
+            lens = lenses[record.lens_id]
+            total, overall = 0, None
+            if lens is not None:
+                profile = Profile(record.default_target, dict(record.pillar_weights))
+                scores = score(lens, answers[record.id], profile).overall
+                total, overall = scores.applicable, scores.score
+            rows.append(
+                Row(
+                    record.name,
+                    record.environment,
+                    record.lens_id,
+                    record.answered_count,
+                    total,
+                    overall,
+                    record.updated_at,
+                )
+            )
+        return rows
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
@@ -138,23 +205,17 @@ class WorkloadsScreen(AppScreen):
         if table.row_count and table.cursor_row is not None:
             selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         table.clear()
-        for row in message.rows:
-            table.add_row(
-                row.name,
-                row.environment or "-",
-                f"{row.answered}/{row.total}" if row.total else str(row.answered),
-                pct(row.overall),
-                row.updated.strftime("%Y-%m-%d %H:%M"),
-                key=row.name,
-            )
+        self._shown = message.generation
+        self._wanted = selected
+        self._add_rows(table, message.rows)
+        self._listed = True
+        self.call_after_refresh(self.mllens.mark_usable)
         if message.rows:
+            total = message.total
             status.update(
-                f"{len(message.rows)} workload{'s' if len(message.rows) != 1 else ''}"
-                " · enter opens · n creates a new one"
+                f"{total} workload{'s' if total != 1 else ''} · enter opens · n creates a new one"
             )
             table.display = True
-            if selected is not None and selected in {r.name for r in message.rows}:
-                table.move_cursor(row=table.get_row_index(selected))
             table.focus()
             self.refresh_bindings()
         else:
@@ -168,6 +229,29 @@ class WorkloadsScreen(AppScreen):
                 "Press [b]n[/b] to create your first workload, or run [b]mllens demo[/b] "
                 "in a shell for an example with three past reviews."
             )
+
+    @on(More)
+    def more(self, message: More) -> None:
+        tables = self.query(FitTable)
+        if tables and message.generation == self._shown:
+            self._add_rows(tables.first(), message.rows)
+
+    def _add_rows(self, table: FitTable, rows: list[Row]) -> None:
+        """Append rows, and put the cursor back on the row it was on before the reload."""
+        for row in rows:
+            if row.name in table.rows:
+                continue
+            table.add_row(
+                row.name,
+                row.environment or "-",
+                f"{row.answered}/{row.total}" if row.total else str(row.answered),
+                pct(row.overall),
+                row.updated.strftime("%Y-%m-%d %H:%M"),
+                key=row.name,
+            )
+            if row.name == self._wanted:
+                table.move_cursor(row=table.get_row_index(row.name))
+                self._wanted = None
 
     def _selected(self) -> str | None:
         tables = self.query(DataTable)
@@ -191,7 +275,7 @@ class WorkloadsScreen(AppScreen):
     def action_portfolio(self) -> None:
         from mllens_tui.app.screens.portfolio import PortfolioScreen
 
-        if self.mllens.store is not None:
+        if self.mllens.store is not None or self.mllens.reader is not None:
             self.app.push_screen(PortfolioScreen())
 
     def _names(self) -> set[str]:
@@ -210,7 +294,7 @@ class WorkloadsScreen(AppScreen):
         return None
 
     def action_new(self) -> None:
-        if self.mllens.store is None:
+        if self.mllens.store is None and self.mllens.reader is None:
             return
 
         def created(name: str | None) -> None:
@@ -232,8 +316,11 @@ class WorkloadsScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.create_workload(name, app.lens, by=app.participant)
+            store.create_workload(name, app.lens, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -258,8 +345,11 @@ class WorkloadsScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.rename_workload(old, new, by=app.participant)
+            store.rename_workload(old, new, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
@@ -296,8 +386,11 @@ class WorkloadsScreen(AppScreen):
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
+        store = app.wait_for_store()  # opened after the first screen
+        if store is None:
+            return
         try:
-            app.store.delete_workload(name, by=app.participant)
+            store.delete_workload(name, by=app.participant)
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error")
             return
