@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -21,6 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.compare import CompareScreen
 from mllens_tui.app.screens.dialogs import Choose
+from mllens_tui.app.widgets.tables import MeasuredTable
 from mllens_tui.portfolio import (
     FIGURES,
     Column,
@@ -98,7 +98,7 @@ class PortfolioScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading every workload…", id="portfolio-status")
-        yield DataTable(id="portfolio-table", cursor_type="row")
+        yield MeasuredTable(id="portfolio-table", cursor_type="row")
         yield Static(id="portfolio-shared")
         yield Footer()
 
@@ -219,26 +219,14 @@ class PortfolioScreen(AppScreen):
         # not have yet, so they are fixed only once added.
         table.fixed_rows = 0
         table.clear(columns=True)
-        keys = self._keys()
-        summary = [self._summary_cells(portfolio, what) for what in SUMMARY]
-        body = [self._cells(row) for row in portfolio.rows]
-        # Every width is set here rather than left to the table, which measures its cells
-        # only when it is next idle: the columns are the same on a busy machine as on a quiet
-        # one, and a thousand rows are measured once.
-        for index, key in enumerate(keys):
-            heading = self._heading(key)
-            if key == "name":
-                width = self._name_width()
-            else:
-                width = max(
-                    [cell_len(heading), *(cells[index].cell_len for cells in summary + body)]
-                )
-            table.add_column(heading, key=key, width=width)
-        for what, cells in zip(SUMMARY, summary, strict=True):
-            table.add_row(*cells, key=SUMMARY_KEY + what)
+        for key in self._keys():
+            width = self._name_width() if key == "name" else None
+            table.add_column(self._heading(key), key=key, width=width)
+        for what in SUMMARY:
+            table.add_row(*self._summary_cells(portfolio, what), key=SUMMARY_KEY + what)
         table.fixed_rows = len(SUMMARY)
-        for row, cells in zip(portfolio.rows, body, strict=True):
-            table.add_row(*cells, key=row.name)
+        for row in portfolio.rows:
+            table.add_row(*self._cells(row), key=row.name)
         names = [r.name for r in portfolio.rows]
         if selected in names:
             table.move_cursor(row=table.get_row_index(selected))

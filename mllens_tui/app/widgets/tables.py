@@ -1,5 +1,6 @@
-"""A DataTable whose one flexible column takes the room the fixed ones leave, so the
-columns after it stay on screen at 80 columns instead of scrolling off to the right.
+"""DataTables that measure their columns as rows are added, and one whose flexible column
+takes the room the fixed ones leave, so the columns after it stay on screen at 80 columns
+instead of scrolling off to the right.
 
 The flexible column's text is cut with an ellipsis where it does not fit, and the table
 never scrolls sideways: what is cut reads as cut.
@@ -18,7 +19,32 @@ from textual.widgets.data_table import CellType, ColumnKey, RowKey
 MIN_FLEX = 4  # below this the table scrolls sideways after all
 
 
-class FitTable(DataTable[Any]):
+class MeasuredTable(DataTable[Any]):
+    """A DataTable whose columns that size to their content are measured as each row is
+    added, not when the table is next idle: on a busy machine the table can otherwise be
+    drawn (or fitted) with columns the width of their headings."""
+
+    def add_row(
+        self,
+        *cells: CellType,
+        height: int | None = 1,
+        key: str | None = None,
+        label: Text | str | None = None,
+    ) -> RowKey:
+        key_added = super().add_row(*cells, height=height, key=key, label=label)
+        for column, cell in zip(self.ordered_columns, cells, strict=False):
+            if not column.auto_width:
+                continue
+            plain = (
+                cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else None
+            )
+            if plain is not None:
+                widest = max(cell_len(line) for line in plain.split("\n"))
+                column.content_width = max(column.content_width, widest)
+        return key_added
+
+
+class FitTable(MeasuredTable):
     """``flex`` names the column that shrinks or grows with the table's width."""
 
     DEFAULT_CSS = """
@@ -70,18 +96,6 @@ class FitTable(DataTable[Any]):
             for i, c in enumerate(cells)
         )
         key_added = super().add_row(*cut, height=height, key=key, label=label)
-        # Measure the fixed columns now, not when the table is next idle: the flexible
-        # column is fitted to what they leave, and on a busy machine the fit could otherwise
-        # run before they are measured and leave them at the width of their headings.
-        for column, cell in zip(self.ordered_columns, cut, strict=False):
-            if column.key.value == self.flex or not column.auto_width:
-                continue
-            plain = (
-                cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else None
-            )
-            if plain is not None:
-                widest = max(cell_len(line) for line in plain.split("\n"))
-                column.content_width = max(column.content_width, widest)
         # New rows widen the columns that size to their content: fit the flexible one again
         # once they are measured (once per batch of rows).
         if not self._fit_pending:
