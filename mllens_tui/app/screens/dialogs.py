@@ -10,6 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from mllens_tui.app.text import NA_REASON_KEYS
+from mllens_tui.assessment import NAReason
+
 DIALOG_CSS = """
 {name} {{
     align: center middle;
@@ -304,3 +307,19 @@ NotApplicable.other Input {
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_not_applicable(question_id: str, current: NAReason | None) -> NotApplicable:
+    """The N/A dialog of a question, as every screen that answers one shows it: the reasons
+    by their letter keys, "Other" asking why."""
+    return NotApplicable(
+        f"{question_id} does not apply because…",
+        [(r.value, NA_REASON_KEYS[r], r.label) for r in NAReason],
+        other=NAReason.OTHER.value,
+        current=current.value if current else None,
+    )
+
+
+def na_notes(why: str, notes: str) -> str:
+    """The notes after "Other" with its explanation: the explanation on top of ``notes``."""
+    return f"N/A: {why}" + (f"\n{notes}" if notes else "")

@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Header, Label, Static
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.text import NA_REASON_KEYS
 from mllens_tui.app.workshop_actions import agree_flow, reveal
 from mllens_tui.assessment import Answer, NAReason
 from mllens_tui.lens.model import Question
@@ -220,7 +219,7 @@ class PresentScreen(AppScreen):
     def action_not_applicable(self) -> None:
         """The question screen's N/A dialog, with its keys; "Other" asks why, kept at the top
         of the notes as there."""
-        from mllens_tui.app.screens.dialogs import NotApplicable
+        from mllens_tui.app.screens.dialogs import ask_not_applicable, na_notes
 
         workload = self.workload
         if workload is None:
@@ -234,7 +233,7 @@ class PresentScreen(AppScreen):
             changes: dict[str, object] = {}
             if why:  # in a workshop, the ballot's note alone
                 old = current.notes if current and not workload.in_workshop else ""
-                changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
+                changes["notes"] = na_notes(why, old)
             self._save(
                 not_applicable=True,
                 reason=NAReason(reason),
@@ -244,15 +243,8 @@ class PresentScreen(AppScreen):
                 **changes,
             )
 
-        self.app.push_screen(
-            NotApplicable(
-                f"{self.question.id} does not apply because…",
-                [(r.value, NA_REASON_KEYS[r], r.label) for r in NAReason],
-                other=NAReason.OTHER.value,
-                current=current.reason.value if current and current.reason else None,
-            ),
-            chosen,
-        )
+        reason = current.reason if current else None
+        self.app.push_screen(ask_not_applicable(self.question.id, reason), chosen)
 
     def action_step(self, delta: int) -> None:
         self.show(self.index + delta)

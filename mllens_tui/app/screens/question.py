@@ -36,8 +36,8 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.screens.dialogs import Choose, NotApplicable
-from mllens_tui.app.text import NA_REASON_KEYS, STATUS_SYMBOL, risk_label
+from mllens_tui.app.screens.dialogs import Choose, ask_not_applicable, na_notes
+from mllens_tui.app.text import STATUS_SYMBOL, risk_label
 from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
 from mllens_tui.aws_review import exclusive_choices
@@ -530,8 +530,6 @@ class QuestionScreen(AppScreen):
         detail.update(_choice_detail(q.choices[index], q.choices[index].id in chosen))
 
     def action_not_applicable(self) -> None:
-        current = self.answer.reason.value if self.answer and self.answer.reason else None
-
         def chosen(result: tuple[str, str] | None) -> None:
             if not result:
                 return
@@ -539,10 +537,9 @@ class QuestionScreen(AppScreen):
             changes: dict[str, object] = {}
             voting = self.workload is not None and self.workload.in_workshop
             if why and voting:  # the ballot's own note, not the workload's notes
-                changes["notes"] = f"N/A: {why}"
+                changes["notes"] = na_notes(why, "")
             elif why:  # "Other" comes with its explanation: kept at the top of the notes
-                old = self.answer.notes if self.answer else ""
-                changes["notes"] = f"N/A: {why}" + (f"\n{old}" if old else "")
+                changes["notes"] = na_notes(why, self.answer.notes if self.answer else "")
                 self.query_one("#q-notes", TextArea).text = str(changes["notes"])
             self._save(
                 not_applicable=True,
@@ -553,15 +550,8 @@ class QuestionScreen(AppScreen):
                 **changes,
             )
 
-        self.app.push_screen(
-            NotApplicable(
-                f"{self.question.id} does not apply because…",
-                [(r.value, NA_REASON_KEYS[r], r.label) for r in NAReason],
-                other=NAReason.OTHER.value,
-                current=current,
-            ),
-            chosen,
-        )
+        current = self.answer.reason if self.answer else None
+        self.app.push_screen(ask_not_applicable(self.question.id, current), chosen)
 
     def action_clear(self) -> None:
         self._save(level=None, choices=None, not_applicable=False, reason=None)
