@@ -204,3 +204,12 @@ async def test_a_name_that_looks_like_markup_is_shown_as_written(estate: str) ->
         assert names(app)[0] == "[b]old [red]name"
         assert cell(app, "[b]old [red]name", "name") == "  [b]old [red]name"
         assert cell(app, "[b]old [red]name", "overall") == "-"
+
+
+async def test_one_workload_is_counted_in_the_singular(db_url: str, ml_lens: Lens) -> None:
+    with Store.open(db_url) as store:
+        store.create_workload("Churn model", ml_lens)
+    app = make_app(db_url=db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_portfolio(app, pilot)
+        assert status(app).startswith("1 workload ·")

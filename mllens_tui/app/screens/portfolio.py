@@ -21,6 +21,7 @@ from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.compare import CompareScreen
 from mllens_tui.app.screens.dialogs import Choose
 from mllens_tui.app.widgets.tables import MeasuredTable
+from mllens_tui.formatting import quantity
 from mllens_tui.portfolio import (
     FIGURES,
     Column,
@@ -240,7 +241,11 @@ class PortfolioScreen(AppScreen):
 
     def _status(self, portfolio: Portfolio) -> None:
         shown, total = len(portfolio.rows), portfolio.total
-        parts = [f"{shown} of {total} workloads" if shown != total else f"{total} workloads"]
+        parts = [
+            f"{shown} of {quantity(total, 'workload')}"
+            if shown != total
+            else quantity(total, "workload")
+        ]
         wanted = portfolio.filter.describe()
         if wanted:
             parts.append(f"filter: {wanted}")
