@@ -157,3 +157,16 @@ def test_copy_onto_itself_is_refused(capsys: pytest.CaptureFixture[str], tmp_pat
     ok(capsys, "--db", url, "demo")
     code, _, err = run(capsys, "db", "copy", "--from", url, "--to", url)
     assert code == 1 and "both name" in err
+
+
+def test_copy_from_a_missing_file_is_refused_and_creates_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "typo" / "mllens.db"
+    target = tmp_path / "target.db"
+    code, out, err = run(
+        capsys, "db", "copy", "--from", f"sqlite:///{missing}", "--to", f"sqlite:///{target}"
+    )
+    assert code == 1 and out == ""
+    assert f"{missing} does not exist" in err
+    assert not missing.parent.exists() and not target.exists()

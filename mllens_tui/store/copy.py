@@ -58,10 +58,11 @@ def _utc(value: Any) -> Any:
 def copy_database(source_url: str, target_url: str) -> CopyResult:
     """Copy every row of the database at ``source_url`` into the empty one at ``target_url``.
 
-    Raises InvalidInput when both name one database or the target holds workloads, and other
+    Raises InvalidInput when both name one database, the source is a SQLite file that does
+    not exist, or the target holds workloads, and other
     StoreErrors for storage failures; the source is only read.
     """
-    source = open_database(source_url)
+    source = open_database(source_url, create=False)
     try:
         target = open_database(target_url)
     except BaseException:

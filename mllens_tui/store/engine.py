@@ -331,8 +331,11 @@ def backups(path: Path) -> tuple[Path, ...]:
     return tuple(sorted(found, key=lambda p: (p.stat().st_mtime, p.name)))
 
 
-def open_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
-    """Open (creating or upgrading) the database at ``url``. Raises StoreError subclasses."""
+def open_database(
+    url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, create: bool = True
+) -> Database:
+    """Open (creating or upgrading) the database at ``url``. Raises StoreError subclasses;
+    InvalidInput for a SQLite file that does not exist when ``create`` is false."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -348,6 +351,8 @@ def open_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Da
     try:
         if path is not None:
             real = real_file(path, where)
+            if not create and not real.exists():
+                raise InvalidInput(f"{where} does not exist; nothing was created or copied.")
             _prepare_file(real)
             parsed = parsed.set(database=str(real))
         try:
