@@ -281,6 +281,16 @@ def _v4_live_and_workshops(conn: Connection) -> None:
     conn.execute(counter.insert().values(id=1, counter=0))
 
 
+def _v5_milestone_scores(conn: Connection) -> None:
+    # A milestone's history point (overall, per pillar, answered) as scored when it was saved,
+    # so the history screen need not read and replay its answers. ``scores_lens_hash`` names
+    # the lens content they were computed with (the profile is the milestone's own, frozen);
+    # milestones saved before this version have NULL and are scored from their answers once,
+    # then written back (``timeline.py``).
+    _add_column(conn, "milestone", Column("scores_lens_hash", String))
+    _add_column(conn, "milestone", Column("scores", Text))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "workloads, answers, answer history, milestones", _v1_initial),
     Migration(
@@ -291,6 +301,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "workload tags (workload_tag: one row per tag of a workload)", _v3_workload_tags),
     Migration(4, "change counter and log, workshops, ballots", _v4_live_and_workshops),
+    Migration(
+        5,
+        "milestone scores kept with the milestone (milestone.scores, milestone.scores_lens_hash)",
+        _v5_milestone_scores,
+    ),
 )
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select
 from sqlmodel import Session
 
 from mllens_tui.assessment import Answer, Profile
 from mllens_tui.lens.model import Lens
 from mllens_tui.snapshot import MilestoneInfo, Snapshot, last_change, utc
 from mllens_tui.store import rows
+from mllens_tui.store import series as history
 from mllens_tui.store.answers import AnswerStore
 from mllens_tui.store.errors import (
     AlreadyExists,
@@ -28,6 +30,7 @@ from mllens_tui.store.rows import (
     _check_name,
     _from_db,
     _to_db,
+    _totals_to_db,
     _weights_from_db,
     _weights_to_db,
 )
@@ -67,6 +70,8 @@ class MilestoneStore(AnswerStore):
             )
         assert row.id is not None
         scores = score(lens, answers, profile)
+        # Its point of the history, kept so that the history need not replay its answers.
+        totals = history.state_totals(lens, answers, profile, history.QuestionScores(lens))
         milestone = MilestoneRow(
             workload_id=row.id,
             name=name,
@@ -82,6 +87,8 @@ class MilestoneStore(AnswerStore):
             overall_score=scores.overall.score,
             answered_count=sum(1 for a in answers.values() if a.status == "answered"),
             revision=row.revision,
+            scores_lens_hash=lens.content_hash,
+            scores=_totals_to_db(totals),
         )
         session.add(milestone)
         session.flush()
@@ -92,7 +99,7 @@ class MilestoneStore(AnswerStore):
             )
         return milestone
 
-    def _milestone_record(self, workload: str, row: MilestoneRow) -> MilestoneRecord:
+    def _milestone_record(self, workload: str, row: MilestoneRow | Row[Any]) -> MilestoneRecord:
         assert row.id is not None
         return MilestoneRecord(
             id=row.id,
@@ -145,10 +152,12 @@ class MilestoneStore(AnswerStore):
             )
             return self._milestone_record(row.name, milestone)
 
-    def _milestone_rows(self, session: Session, row: WorkloadRow) -> list[MilestoneRow]:
+    def _milestone_list(self, session: Session, row: WorkloadRow) -> list[Row[Any]]:
+        """The milestone rows of a workload, oldest first, as plain rows: building a thousand
+        ORM objects costs more than reading them."""
         return list(
-            session.scalars(
-                select(MilestoneRow)
+            session.execute(
+                select(MILESTONE)
                 .where(MILESTONE.c.workload_id == row.id)
                 .order_by(MILESTONE.c.created_at, MILESTONE.c.id)
             ).all()
@@ -158,7 +167,7 @@ class MilestoneStore(AnswerStore):
         """The milestones of a workload, oldest first."""
         with self._session(write=False) as session:
             row = self._workload_row(session, workload)
-            return [self._milestone_record(row.name, m) for m in self._milestone_rows(session, row)]
+            return [self._milestone_record(row.name, m) for m in self._milestone_list(session, row)]
 
     def _milestone_row(self, session: Session, row: WorkloadRow, name: str) -> MilestoneRow:
         milestone = session.scalars(

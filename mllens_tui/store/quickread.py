@@ -49,7 +49,7 @@ from mllens_tui.store.records import WorkloadRecord
 
 # The schema version (``migrations.py``) whose tables and columns this module reads;
 # tests/test_quickread.py checks that it is the latest.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _PREFIX = "sqlite:///"
 _WORKLOAD_COLUMNS = (

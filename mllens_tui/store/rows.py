@@ -86,6 +86,39 @@ def _weights_from_db(text: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in json.loads(text or "{}").items()}
 
 
+def _totals_to_db(totals: history.GroupTotals) -> str:
+    return json.dumps(
+        {"overall": totals.overall, "pillars": totals.pillars, "answered": totals.answered}
+    )
+
+
+def _totals_from_db(text: str | None, lens: Lens) -> history.GroupTotals | None:
+    """Stored milestone scores for ``lens``; None when they cannot be read as such (the caller
+    scores the milestone's answers instead)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+        pillars = value["pillars"]
+        if set(pillars) != {p.id for p in lens.pillars}:
+            return None
+        return history.GroupTotals(
+            overall=_score(value["overall"]),
+            pillars={p.id: _score(pillars[p.id]) for p in lens.pillars},
+            answered=int(value["answered"]),
+        )
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _score(value: object) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise TypeError(value)
+    return float(value)
+
+
 def _answer_values(answer: Answer) -> dict[str, Any]:
     """An answer's row: its tracked fields as its history records them, plus who and when."""
     values: dict[str, Any] = history.field_values(answer)

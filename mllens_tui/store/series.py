@@ -184,6 +184,7 @@ class MilestoneState:
     profile: Profile
     answers: Mapping[str, Answer]
     revision: int = 0  # the workload's revision when it was frozen
+    totals: GroupTotals | None = None  # its scores under the lens, when known: not rescored
 
 
 def _show(value: FieldValue) -> str:
@@ -260,7 +261,7 @@ def series(
     if group:
         flush(group)
     for milestone in milestones:
-        totals = state_totals(lens, milestone.answers, milestone.profile, cache)
+        totals = milestone.totals or state_totals(lens, milestone.answers, milestone.profile, cache)
         point = HistoryPoint(
             at=milestone.at,
             label=milestone.name,

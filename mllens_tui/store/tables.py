@@ -108,6 +108,9 @@ class MilestoneRow(SQLModel, table=True):
     overall_score: float | None = None
     answered_count: int = 0
     revision: int = 0  # the workload's revision when frozen: orders it among the changes
+    # Its history point under the lens whose content hash this is (see migrations, v5).
+    scores_lens_hash: str | None = None
+    scores: str | None = Field(default=None, sa_type=Text)
 
 
 class MilestoneAnswerRow(SQLModel, table=True):
