@@ -237,7 +237,8 @@ def make_database(
         ).fetchall()
         milestone = (
             "workload_id, workload_name, description, environment, lens_id, lens_version, "
-            "lens_hash, default_target, pillar_weights, overall_score, answered_count, revision"
+            "lens_hash, default_target, pillar_weights, overall_score, answered_count, revision, "
+            "scores, scores_lens_hash"
         )
         for index in range(len(frozen), milestones):
             source = frozen[index % len(frozen)][0]

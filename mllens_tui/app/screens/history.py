@@ -128,8 +128,7 @@ class HistoryScreen(AppScreen):
             return
         app.wait_for_writes()
         try:
-            milestones = store.list_milestones(workload.name)
-            points = store.history_series(
+            milestones, points = store.history(
                 workload.name, workload.lens, include_changes=self.include_changes
             )
         except StoreError as exc:
