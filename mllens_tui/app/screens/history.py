@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mllens_tui.store.service import MilestoneRecord
 
 NOW = "__now__"
+FILL_BATCH = 100  # rows added to the table at once: more than a tall terminal shows
 
 
 class HistoryScreen(AppScreen):
@@ -74,6 +75,9 @@ class HistoryScreen(AppScreen):
         self.pillar_lines = False
         self.points: list[HistoryPoint] = []
         self.milestones: list[MilestoneRecord] = []
+        # The table's rows (key, then cells but the mark), added a batch at a time.
+        self._rows: list[tuple[str, str, str, str, str]] = []
+        self._filling = 0  # the fill under way: one per load
         self._loaded_for: tuple[object, ...] | None = None
         # The state of the load asked for last: a screen resumed while it is under way (the
         # first visit mounts and resumes at once) does not start a second one.
@@ -147,8 +151,7 @@ class HistoryScreen(AppScreen):
         self.points = message.points
         self._loaded_for = message.key
         self.draw_chart()
-        table = self.query_one(DataTable)
-        table.clear()
+        rows: list[tuple[str, str, str, str, str]] = []
         previous: float | None = None
         for ms in message.milestones:
             delta = (
@@ -157,33 +160,37 @@ class HistoryScreen(AppScreen):
                 else ms.overall_score - previous
             )
             change = "" if delta is None else f"{arrow(delta)} {delta * 100:+.1f}"
-            table.add_row(
-                "*" if self.marked == ms.name else "",
-                ms.name,
-                ms.created_at.strftime("%Y-%m-%d %H:%M"),
-                pct(ms.overall_score),
-                change,
-                key=ms.name,
-            )
+            date = ms.created_at.strftime("%Y-%m-%d %H:%M")
+            rows.append((ms.name, ms.name, date, pct(ms.overall_score), change))
             if ms.overall_score is not None:
                 previous = ms.overall_score
         now = scores.overall.score
         delta = None if previous is None or now is None else now - previous
         change = "" if delta is None else f"{arrow(delta)} {delta * 100:+.1f}"
-        table.add_row(
-            "*" if self.marked == NOW else "",
-            "Now (current answers)",
-            "",
-            pct(now),
-            change,
-            key=NOW,
-        )
+        rows.append((NOW, "Now (current answers)", "", pct(now), change))
+        table = self.query_one(DataTable)
+        table.clear()
+        self._rows = rows
+        self._filling += 1
+        self._fill(self._filling)
         count = len(message.milestones)
         self.query_one("#history-summary", Static).update(
             f"{count} milestone{'s' if count != 1 else ''} · m saves one · enter opens read-only · "
             "space marks, c compares with the row under the cursor"
         )
         table.focus()
+
+    def _fill(self, filling: int) -> None:
+        """Add the next rows to the table: a long history is drawn with its first rows, the
+        rest follow a batch a frame (each row costs Textual about half a millisecond)."""
+        if filling != self._filling:
+            return  # a later load cleared the table and fills it
+        table = self.query_one(DataTable)
+        start = table.row_count
+        for row_key, *cells in self._rows[start : start + FILL_BATCH]:
+            table.add_row("*" if self.marked == row_key else "", *cells, key=row_key)
+        if table.row_count < len(self._rows):
+            self.call_after_refresh(self._fill, filling)
 
     def draw_chart(self) -> None:
         from mllens_tui.charts.specs import history_chart, target_score
