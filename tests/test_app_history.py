@@ -81,3 +81,33 @@ async def test_plan_filters_by_risk_and_explain_shows_the_formula(db_url: str) -
         assert "Overall: 37.5%" in text_of(app, "#explain-formula")
         assert "2.25 / 6.00" in text_of(app, "#explain-formula")
         assert [r[0] for r in rows(app, "#explain-table")[:2]] == ["MLSEC-01", "MLOE-01"]
+
+
+async def test_a_long_history_fills_its_table_in_order_once(db_url: str) -> None:
+    from mllens_tui.app.screens.history import FILL_BATCH
+
+    store = workload(db_url)
+    lens = builtin_lens()
+    names = [f"review {i:03d}" for i in range(FILL_BATCH * 2 + 30)]
+    for index, name in enumerate(names):
+        store.set_answer("W", Answer("MLOE-01", level=index % 5))
+        store.create_milestone("W", name, lens)
+    app = make_app(db_url=db_url, workload="W")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        table = app.screen.query_one("#milestones", DataTable)
+        for _ in range(200):  # the first rows (the rest may still be coming in)
+            await pilot.pause()
+            if table.row_count:
+                break
+        await pilot.press("space")  # marks the first row
+        await pilot.press("m", *"late", "enter")  # a reload, maybe while the table fills
+        for _ in range(200):
+            await settle(pilot)
+            if table.row_count == len(names) + 2:
+                break
+        shown = rows(app, "#milestones")
+        assert [r[1] for r in shown] == [*names, "late", "Now (current answers)"]
+        assert [r[0] for r in shown].count("*") == 1 and shown[0][0] == "*"
+        assert f"{len(names) + 1} milestones" in text_of(app, "#history-summary")
