@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 from mllens_tui.app import make_app
 from mllens_tui.app.app import MLLensApp
 from mllens_tui.app.pilot import settle
-from mllens_tui.assessment import Answer
+from mllens_tui.assessment import Answer, Profile
 from mllens_tui.lens.registry import builtin_lens
 from mllens_tui.store.service import Store
 
@@ -111,3 +111,30 @@ async def test_a_long_history_fills_its_table_in_order_once(db_url: str) -> None
         assert [r[1] for r in shown] == [*names, "late", "Now (current answers)"]
         assert [r[0] for r in shown].count("*") == 1 and shown[0][0] == "*"
         assert f"{len(names) + 1} milestones" in text_of(app, "#history-summary")
+
+
+async def test_an_answer_changed_moves_now_and_keeps_the_cursor(db_url: str) -> None:
+    from mllens_tui.formatting import pct
+    from mllens_tui.scoring import score
+
+    store = workload(db_url)
+    lens = builtin_lens()
+    store.create_milestone("W", "Q4", lens)
+    app = make_app(db_url=db_url, workload="W")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down")  # onto "Now"
+        before = rows(app, "#milestones")
+        await pilot.press("escape", "a", "4", "escape", "h")  # MLOE-02 answered
+        await settle(pilot)
+        after = rows(app, "#milestones")
+        table = app.screen.query_one("#milestones", DataTable)
+        assert table.cursor_row == 1
+    now = score(lens, Store.open(db_url).answers("W"), Profile()).overall.score
+    assert before[0] == after[0]
+    assert after[1][1] == "Now (current answers)" and after[1][3] == pct(now) != before[1][3]
+    assert after[1][4].endswith(
+        f"{(now - store.get_milestone('W', 'Q4').overall_score) * 100:+.1f}"
+    )

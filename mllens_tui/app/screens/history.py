@@ -78,6 +78,7 @@ class HistoryScreen(AppScreen):
         # The table's rows (key, then cells but the mark), added a batch at a time.
         self._rows: list[tuple[str, str, str, str, str]] = []
         self._filling = 0  # the fill under way: one per load
+        self._now_for: int | None = None  # the answer version the "Now" row shows
         self._loaded_for: tuple[object, ...] | None = None
         # The state of the load asked for last: a screen resumed while it is under way (the
         # first visit mounts and resumes at once) does not start a second one.
@@ -102,19 +103,29 @@ class HistoryScreen(AppScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
+        self.store_changed()
+
+    def store_changed(self) -> None:
+        """Read the history again only when what it shows from the store changed; a change
+        of the answers alone, with milestones only on the chart, moves the "Now" row and
+        point (the milestones' scores are their own)."""
         if self._wanted != self._state_key():
             self.reload()
+        elif self._loaded_for is not None and self._now_for != self.mllens.answer_version:
+            self.show_now()
 
     def milestones_changed(self) -> None:
         self.reload()
 
     def _state_key(self) -> tuple[object, ...]:
-        """What the history depends on: the workload, its answers, its milestones, the view."""
+        """What the history read from the store depends on: the workload, its milestones, the
+        view, and its answers when the chart shows every change."""
         app = self.mllens
         workload = app.current
         name = workload.name if workload else None
         milestone = workload.milestone if workload else None
-        return (name, milestone, app.answer_version, app.milestone_version, self.include_changes)
+        answers = app.answer_version if self.include_changes else None
+        return (name, milestone, answers, app.milestone_version, self.include_changes)
 
     def reload(self) -> None:
         """Read the milestones and the series again, in a worker."""
@@ -164,10 +175,7 @@ class HistoryScreen(AppScreen):
             rows.append((ms.name, ms.name, date, pct(ms.overall_score), change))
             if ms.overall_score is not None:
                 previous = ms.overall_score
-        now = scores.overall.score
-        delta = None if previous is None or now is None else now - previous
-        change = "" if delta is None else f"{arrow(delta)} {delta * 100:+.1f}"
-        rows.append((NOW, "Now (current answers)", "", pct(now), change))
+        rows.append(self._now_row(previous))
         table = self.query_one(DataTable)
         table.clear()
         self._rows = rows
@@ -179,6 +187,27 @@ class HistoryScreen(AppScreen):
             "space marks, c compares with the row under the cursor"
         )
         table.focus()
+
+    def _now_row(self, last: float | None) -> tuple[str, str, str, str, str]:
+        """The table's last row: the current answers' score and its change since ``last``,
+        the last milestone's score."""
+        scores = self.mllens.scores()
+        now = scores.overall.score if scores is not None else None
+        delta = None if last is None or now is None else now - last
+        change = "" if delta is None else f"{arrow(delta)} {delta * 100:+.1f}"
+        self._now_for = self.mllens.answer_version
+        return (NOW, "Now (current answers)", "", pct(now), change)
+
+    def show_now(self) -> None:
+        """Show the current answers' score in the "Now" row and on the chart."""
+        scores = [m.overall_score for m in self.milestones if m.overall_score is not None]
+        row = self._now_row(scores[-1] if scores else None)
+        self._rows[-1] = row
+        table = self.query_one(DataTable)
+        if NOW in table.rows:
+            for column, value in zip(("overall", "delta"), row[3:], strict=True):
+                table.update_cell(NOW, column, value)
+        self.draw_chart()
 
     def _fill(self, filling: int) -> None:
         """Add the next rows to the table: a long history is drawn with its first rows, the
