@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 NOW = "__now__"
 FILL_BATCH = 100  # rows added to the table at once: more than a tall terminal shows
+FILL_PAUSE = 0.02  # seconds between two batches
 
 
 class HistoryScreen(AppScreen):
@@ -113,6 +114,8 @@ class HistoryScreen(AppScreen):
             self.reload()
         elif self._loaded_for is not None and self._now_for != self.mllens.answer_version:
             self.show_now()
+        if self._rows and self.query_one(DataTable).row_count < len(self._rows):
+            self._fill(self._filling)
 
     def milestones_changed(self) -> None:
         self.reload()
@@ -211,15 +214,18 @@ class HistoryScreen(AppScreen):
 
     def _fill(self, filling: int) -> None:
         """Add the next rows to the table: a long history is drawn with its first rows, the
-        rest follow a batch a frame (each row costs Textual about half a millisecond)."""
+        rest follow a batch at a time (each row costs Textual about half a millisecond)."""
         if filling != self._filling:
             return  # a later load cleared the table and fills it
+        if not self.is_current:
+            return  # the screen the user went to gets the loop; resuming goes on
         table = self.query_one(DataTable)
         start = table.row_count
         for row_key, *cells in self._rows[start : start + FILL_BATCH]:
             table.add_row("*" if self.marked == row_key else "", *cells, key=row_key)
         if table.row_count < len(self._rows):
-            self.call_after_refresh(self._fill, filling)
+            # A pause between batches keeps keys answered while the rest comes in.
+            self.set_timer(FILL_PAUSE, lambda: self._fill(filling))
 
     def draw_chart(self) -> None:
         from mllens_tui.charts.specs import history_chart, target_score
