@@ -62,6 +62,9 @@ AREAS = {
 }
 
 
+# Seconds that frames are held while the app switches to an area's own screen (Textual: 0.05).
+SWITCH_HOLD = 0.001
+
 # Pauses, in seconds, between tries of an answer whose commit failed for a passing reason.
 WRITE_RETRY_FIRST = 0.5
 WRITE_RETRY_MAX = 5.0
@@ -988,11 +991,10 @@ class MLLensApp(LiveUpdates, App[None]):
 
     def switch_mode(self, mode: str) -> AwaitMount:
         # Textual holds every frame for 50 ms when it switches modes, to hide the new screen
-        # while it is built: half of a return visit, a fifth of a first one. Not needed for an
-        # area's own screen: a new one draws nothing before it has composed and mounted (and
-        # fills itself as it mounts), and one shown again is brought up to date first, since
-        # Textual draws it as it switches, before it handles its ScreenResume. A screen pushed
-        # over it (a question) is still hidden until it has handled its ScreenResume.
+        # while it is built: half of a return visit, a fifth of a first one. An area's own
+        # screen needs a millisecond: a new one draws nothing before it has composed and
+        # mounted (and fills itself as it mounts), and one shown again is brought up to date
+        # first. A screen pushed over it (a question) keeps the 50 ms.
         screen = self._area_screens.get(mode)
         stack = self._screen_stacks.get(mode) or [screen]
         fast = mode != self.current_mode and stack[-1] is screen
@@ -1005,8 +1007,8 @@ class MLLensApp(LiveUpdates, App[None]):
             self._switching = False
 
     def delay_update(self, delay: float = 0.05) -> None:
-        if not self._switching:
-            super().delay_update(delay)
+        # Still held, and the whole screen still drawn afresh once released: only sooner.
+        super().delay_update(SWITCH_HOLD if self._switching else delay)
 
     async def action_area(self, mode: str) -> None:
         if self.current_mode == mode:
