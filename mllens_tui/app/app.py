@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +37,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from mllens_tui.app.live import LiveUpdates
+from mllens_tui.app.screens.base import AppScreen
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from mllens_tui.assessment import Answer, Ownership, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
@@ -45,6 +49,21 @@ if TYPE_CHECKING:
     from mllens_tui.store.quickread import QuickRead
     from mllens_tui.store.records import WorkshopRecord
     from mllens_tui.store.service import Store, WorkloadRecord
+
+# The top-level areas (the app's modes): the module under app/screens and the class of each.
+AREAS = {
+    "workloads": ("workloads", "WorkloadsScreen"),
+    "dashboard": ("dashboard", "DashboardScreen"),
+    "pillars": ("questions", "PillarsScreen"),
+    "phases": ("questions", "PhasesScreen"),
+    "plan": ("plan", "PlanScreen"),
+    "history": ("history", "HistoryScreen"),
+    "charts": ("charts", "ChartsScreen"),
+}
+
+
+# Seconds that frames are held while the app switches to an area's own screen (Textual: 0.05).
+SWITCH_HOLD = 0.001
 
 # Pauses, in seconds, between tries of an answer whose commit failed for a passing reason.
 WRITE_RETRY_FIRST = 0.5
@@ -104,16 +123,8 @@ class MLLensApp(LiveUpdates, App[None]):
     CSS_PATH = "mllens.tcss"
     ENABLE_COMMAND_PALETTE = True
 
-    # Screens are imported when first shown, so start-up pays only for the workload list.
-    MODES = {
-        "workloads": lambda: _screen("workloads", "WorkloadsScreen"),
-        "dashboard": lambda: _screen("dashboard", "DashboardScreen"),
-        "pillars": lambda: _screen("questions", "PillarsScreen"),
-        "phases": lambda: _screen("questions", "PhasesScreen"),
-        "plan": lambda: _screen("plan", "PlanScreen"),
-        "history": lambda: _screen("history", "HistoryScreen"),
-        "charts": lambda: _screen("charts", "ChartsScreen"),
-    }
+    # The modes are added in __init__, one per area (AREAS): each screen is imported and built
+    # when first shown, so start-up pays only for the workload list.
     DEFAULT_MODE = "workloads"
 
     BINDINGS = [
@@ -207,6 +218,10 @@ class MLLensApp(LiveUpdates, App[None]):
         present: bool = False,
     ) -> None:
         super().__init__()
+        for mode in AREAS:
+            self.add_mode(mode, partial(self._area_screen, mode))
+        self._area_screens: dict[str, Screen[Any]] = {}  # each area's screen, once built
+        self._switching = False
         self.db_url = db_url
         self.ask_name = ask_name
         self._lens = lens
@@ -339,6 +354,7 @@ class MLLensApp(LiveUpdates, App[None]):
 
         for module in ("questions", "question", "plan", "history", "charts", "help"):
             importlib.import_module(f"mllens_tui.app.screens.{module}")
+        _freeze_long_lived(self)
 
     def mark_usable(self) -> None:
         """The first screen shows what it is for: the store may load now."""
@@ -957,6 +973,43 @@ class MLLensApp(LiveUpdates, App[None]):
             return self.current is not None
         return True
 
+    def _area_screen(self, mode: str) -> Screen[Any]:
+        """The screen of an area, built the first time the area is shown."""
+        import importlib
+
+        module, name = AREAS[mode]
+        screen_class = getattr(importlib.import_module(f"mllens_tui.app.screens.{module}"), name)
+        screen: Screen[Any] = screen_class()
+        # Its widgets are styled as they mount, with the CSS as it is now. Textual cannot tell
+        # a new screen from one that missed a change of theme while it was away: it would
+        # reparse every stylesheet and restyle every widget of the app, twice, as the area is
+        # first shown (about 40% of a first visit). A theme changed later still counts.
+        if self._area_screens:  # the first screen is built before the theme is applied
+            screen._css_update_count = self._css_update_count
+        self._area_screens[mode] = screen
+        return screen
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        # Textual holds every frame for 50 ms when it switches modes, to hide the new screen
+        # while it is built: half of a return visit, a fifth of a first one. An area's own
+        # screen needs a millisecond: a new one draws nothing before it has composed and
+        # mounted (and fills itself as it mounts), and one shown again is brought up to date
+        # first. A screen pushed over it (a question) keeps the 50 ms.
+        screen = self._area_screens.get(mode)
+        stack = self._screen_stacks.get(mode) or [screen]
+        fast = mode != self.current_mode and stack[-1] is screen
+        if fast and isinstance(screen, AppScreen) and screen.is_mounted:
+            screen.before_resume()
+        self._switching = fast
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._switching = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        # Still held, and the whole screen still drawn afresh once released: only sooner.
+        super().delay_update(SWITCH_HOLD if self._switching else delay)
+
     async def action_area(self, mode: str) -> None:
         if self.current_mode == mode:
             # Already there: go back to the top of the area.
@@ -1180,11 +1233,21 @@ class MLLensApp(LiveUpdates, App[None]):
             hook()
 
 
-def _screen(module: str, name: str) -> Screen[Any]:
-    import importlib
+_frozen = False
 
-    screen_class = getattr(importlib.import_module(f"mllens_tui.app.screens.{module}"), name)
-    return screen_class()  # type: ignore[no-any-return]
+
+def _freeze_long_lived(app: App[Any]) -> None:
+    """Leave what start-up loaded (modules, the lens, the store) out of every later garbage
+    collection. Each full collection walked all of it: 120 to 150 ms of a frozen event loop
+    that fell on screen switches. Once a process, in a terminal: tests run many headless apps
+    in one process, and what is frozen is never freed."""
+    global _frozen
+    if _frozen or app.is_headless:
+        return
+    import gc
+
+    gc.freeze()
+    _frozen = True
 
 
 def _is_vote(workload: OpenWorkload, answer: Answer, previous: Answer | None) -> bool:

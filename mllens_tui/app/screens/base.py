@@ -68,6 +68,13 @@ class AppScreen(Screen[None]):
         self._shown_for = key
         return True
 
+    def before_resume(self) -> None:
+        """The screen is about to be shown again: bring what it shows up to date now, for
+        Textual draws it as it switches to it, before it handles its ScreenResume."""
+        refresh_view = getattr(self, "refresh_view", None)
+        if callable(refresh_view):
+            refresh_view()
+
     def answers_changed(self) -> None:
         """The app changed an answer behind the screen's back (a save failed and was undone):
         show the answers as they are now."""
