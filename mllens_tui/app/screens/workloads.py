@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -192,7 +193,13 @@ class WorkloadsScreen(AppScreen):
             else:
                 await self._show([], 0, self._generation)
             if first.total > len(first.rows):
-                self.reload(start=len(first.rows))  # the rest, a chunk at a time
+                # The rest, a chunk at a time, once the first rows are on screen: scoring
+                # them sooner would only hold the first frame back.
+                rest = partial(self.reload, start=len(first.rows))
+                if first.rows:
+                    self.query_one(FitTable).call_when_drawn(rest)
+                else:
+                    rest()
         elif self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
         elif self.mllens.store_error:
