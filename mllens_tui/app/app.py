@@ -14,6 +14,7 @@ cast the participant's own ballot instead of changing the workload's answer.
 from __future__ import annotations
 
 import asyncio
+import gc
 import getpass
 import os
 import queue
@@ -372,6 +373,8 @@ class MLLensApp(LiveUpdates, App[None]):
             # Importing the store holds the GIL for most of half a second: let the first
             # screen draw its rows first. The timeout covers a screen that never says so.
             self._usable.wait(timeout=2.0)
+        # The first screen is drawn: collect cycles again (``mllens open`` starts without).
+        gc.enable()
         from mllens_tui.store.service import Store
 
         try:
