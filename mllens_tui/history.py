@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from mllens_tui.scoring import Scores
-from mllens_tui.snapshot import utc
 
 PointKind = Literal["milestone", "change"]
 
@@ -41,6 +40,8 @@ class HistoryPoint:
         )
 
     def to_json(self) -> dict[str, Any]:
+        from mllens_tui.snapshot import utc  # the snapshot module is heavy for the app's start
+
         return {
             "at": utc(self.at).isoformat().replace("+00:00", "Z"),
             "label": self.label,

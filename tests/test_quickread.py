@@ -204,3 +204,57 @@ async def test_the_app_lists_every_workload_with_its_score_a_chunk_at_a_time(
         await pilot.press(*["down"] * (len(names) - 1), "enter")
         await settle(pilot)
         assert app.current is not None and app.current.name == names[-1]
+
+
+async def test_the_first_frame_is_the_list_itself(filled: str) -> None:
+    """The app reads the list before it composes the screen: the very first frame shows the
+    workloads with their scores (no "Opening the database…" frame, no store)."""
+    import sys
+
+    from textual.widgets import DataTable, Static
+
+    from mllens_tui.app import make_app
+
+    app = make_app(db_url=filled)
+    async with app.run_test(size=(80, 24)):
+        # No pause: what the first compose built, before any worker ran.
+        table = app.screen.query_one(DataTable)
+        assert [str(key.value) for key in table.rows] == ["Empty", DEMO_NAME, "Mixed"]
+        assert table.get_row("Mixed")[1:3] == ["-", "1/104"]  # MLOE-01 is N/A
+        status = str(app.screen.query_one("#workloads-status", Static).render())
+        assert status.startswith("3 workloads")
+        assert app.store is None or "sqlalchemy" in sys.modules  # read through the reader
+
+
+async def test_open_w_composes_the_dashboard_first(filled: str) -> None:
+    """``mllens open W``: the first screen is the workload's dashboard with its numbers; the
+    list is never built on the way."""
+    from textual.widgets import Static
+
+    from mllens_tui.app import make_app
+    from mllens_tui.app.screens.dashboard import DashboardScreen
+    from mllens_tui.app.screens.workloads import WorkloadsScreen
+
+    app = make_app(db_url=filled, workload=DEMO_NAME)
+    async with app.run_test(size=(80, 24)):
+        # No pause: what the first compose built.
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.current is not None and app.current.name == DEMO_NAME
+        assert str(app.screen.query_one("#headline", Static).render()).startswith("Overall")
+        assert not any(isinstance(s, WorkloadsScreen) for s in app.screen_stack)
+        assert app.current_mode == "dashboard"
+
+
+async def test_open_w_with_a_missing_workload_falls_back_to_the_list(filled: str) -> None:
+    from textual.widgets import DataTable
+
+    from mllens_tui.app import make_app
+    from mllens_tui.app.pilot import settle
+
+    app = make_app(db_url=filled, workload="No such workload")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "workloads"
+        table = app.screen.query_one(DataTable)
+        assert DEMO_NAME in [str(key.value) for key in table.rows]
+        assert any("No such workload" in str(n.message) for n in app._notifications)

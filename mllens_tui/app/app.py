@@ -14,6 +14,7 @@ cast the participant's own ballot instead of changing the workload's answer.
 from __future__ import annotations
 
 import asyncio
+import gc
 import getpass
 import os
 import queue
@@ -42,6 +43,7 @@ from mllens_tui.app.screens.base import AppScreen
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
+    from mllens_tui.app.screens.workloads import FirstRows
     from mllens_tui.assessment import Answer, Ownership, Profile
     from mllens_tui.lens.model import Lens
     from mllens_tui.scoring import Scores
@@ -217,6 +219,11 @@ class MLLensApp(LiveUpdates, App[None]):
         ask_name: bool = False,
         present: bool = False,
     ) -> None:
+        if workload:
+            # Straight to the workload's dashboard: its first frame shows the workload when
+            # on_load could read it, else the dashboard fills once the store has it (or the
+            # app goes to the list, saying why it could not open it).
+            self.DEFAULT_MODE = "dashboard"
         super().__init__()
         for mode in AREAS:
             self.add_mode(mode, partial(self._area_screen, mode))
@@ -236,6 +243,8 @@ class MLLensApp(LiveUpdates, App[None]):
         self._store_settled = threading.Event()  # the store is open, or failed to open
         self._usable = threading.Event()  # the first screen shows what it is for
         self._opened_start = False
+        self._first_rows: FirstRows | None = None  # read before the first frame
+        self._first_workload: OpenWorkload | None = None  # idem, for mllens open W
         self._draining = False  # the app is ending: drain_writes commits what is queued
         self._writes: queue.Queue[_Write | None] = queue.Queue()
         self._writer_started = False
@@ -310,7 +319,45 @@ class MLLensApp(LiveUpdates, App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def on_load(self) -> None:
+        """Read what the first screen shows before it is composed, so that the first frame
+        is the workload list (or the workload asked for) itself, not a placeholder: through
+        ``quickread`` (the standard library's sqlite3, milliseconds), when it can read the
+        database; else the store opens off the event loop and the screen waits for it."""
+        from mllens_tui import paths
+        from mllens_tui.store.errors import StoreError
+        from mllens_tui.store.quickread import QuickRead
+
+        reader = QuickRead.open(self.db_url or paths.default_db_url())
+        if reader is None:
+            return
+        self.reader = reader
+        try:
+            if self.start_workload:
+                opened = self._read_workload(self.start_workload, wait=False)
+                if opened is not None:
+                    self._opened_start = True
+                    self._first_workload = opened
+                    self.answer_version += 1
+                    self.current = opened
+            else:
+                import shutil
+
+                from mllens_tui.app.screens.workloads import first_rows
+
+                # Only the rows a terminal this tall shows: the rest follow a chunk at a time.
+                self._first_rows = first_rows(reader, shutil.get_terminal_size().lines)
+        except (StoreError, LookupError):
+            # Left to the usual way, which shows the error once the screen is up.
+            self._opened_start = False
+            self._first_workload = None
+
+    def take_first_rows(self) -> FirstRows | None:
+        """The list read before the first frame, once (later shows read it again)."""
+        first, self._first_rows = self._first_rows, None
+        return first
+
+    async def on_mount(self) -> None:
         from mllens_tui.app.palette import use_sixteen_colours
 
         use_sixteen_colours(self)
@@ -318,6 +365,10 @@ class MLLensApp(LiveUpdates, App[None]):
         self.call_after_refresh(self._connect)
         self._catch_signals()
         self._watch_terminal()
+        if self._first_workload is not None:
+            self.show_participant()
+            await self._arrive(self._first_workload, self.start_question)
+            self._first_workload = None
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
@@ -327,14 +378,18 @@ class MLLensApp(LiveUpdates, App[None]):
         from mllens_tui.store.errors import StoreError
         from mllens_tui.store.quickread import QuickRead
 
-        reader = QuickRead.open(self.db_url or paths.default_db_url())
-        if reader is not None:
+        if self.reader is not None:
+            # Read before the first frame (on_load): the first screen shows it already.
+            self._usable.wait(timeout=2.0)
+        elif (reader := QuickRead.open(self.db_url or paths.default_db_url())) is not None:
             _ = self.lens  # load the lens here, off the event loop
             self.reader = reader
             self.post_message(self.ReaderReady())
             # Importing the store holds the GIL for most of half a second: let the first
             # screen draw its rows first. The timeout covers a screen that never says so.
             self._usable.wait(timeout=2.0)
+        # The first screen is drawn: collect cycles again (``mllens open`` starts without).
+        gc.enable()
         from mllens_tui.store.service import Store
 
         try:
@@ -376,6 +431,13 @@ class MLLensApp(LiveUpdates, App[None]):
             return
         self._list_workloads()
 
+    async def _open_failed(self) -> None:
+        """A workload could not be opened: back to the list, unless one is open already."""
+        if self.current is None and self.current_mode != "workloads":
+            await self.switch_mode("workloads")
+        else:
+            self._list_workloads()
+
     def _list_workloads(self) -> None:
         hook = getattr(self.screen, "reader_ready", None)
         if callable(hook):
@@ -414,7 +476,6 @@ class MLLensApp(LiveUpdates, App[None]):
 
     # -- opening a workload ------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="open")
     # -- navigation that screens ask for ------------------------------------------------------
     # Screens reach one another through the app, which imports them, so no screen module imports
     # another that imports it back (tests/test_import_graph.py forbids import circles).
@@ -453,6 +514,56 @@ class MLLensApp(LiveUpdates, App[None]):
 
         self.push_screen(ExplainScreen())
 
+    def _read_workload(
+        self, name: str, milestone: str | None = None, *, wait: bool = True
+    ) -> OpenWorkload | None:
+        """A workload (or one of its milestones, read-only) with its lens and answers: through
+        the reader while the store is not open, unless the workload has a workshop (the store
+        builds what each participant may see of it). None when the store failed to open, or,
+        without ``wait``, when only the store can read it. Raises ``StoreError`` and
+        ``LookupError`` (its lens is not installed)."""
+        from mllens_tui.lens.registry import find_lens
+
+        state = None
+        if self.store is None and self.reader is not None and milestone is None:
+            state = self.reader.workload_state(name)
+        workshop = None
+        revisions: dict[str, int] = {}
+        owners = {}
+        if state is not None:
+            record, answers = state.record, state.answers
+            revisions, owners = state.revisions, state.owners
+        else:
+            if not wait:
+                return None
+            store = self.wait_for_store()
+            if store is None:
+                return None
+            record = store.get_workload(name)
+            if milestone is not None:
+                answers = dict(store.milestone_snapshot(name, milestone).answers)
+            else:
+                answers, revisions = store.answers_with_revisions(name)
+                workshop = store.workshop(name, viewer=self.participant)
+                owners = store.plan_owners(name)
+        lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
+        if lens is None:
+            raise LookupError(
+                f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
+                "which is not installed (mllens lens import FILE)."
+            )
+        return OpenWorkload(
+            record,
+            lens,
+            answers,
+            read_only=milestone is not None,
+            milestone=milestone,
+            revisions=revisions,
+            workshop=workshop,
+            owners=owners,
+        )
+
+    @work(thread=True, exclusive=True, group="open")
     def open_workload(
         self,
         name: str,
@@ -463,82 +574,55 @@ class MLLensApp(LiveUpdates, App[None]):
     ) -> None:
         """Load a workload (or one of its milestones, read-only) and switch to its dashboard
         (or to ``mode``)."""
-        from mllens_tui.lens.registry import find_lens
         from mllens_tui.store.errors import StoreError
 
         try:
-            # Before the store is open, the reader's one transaction, unless the workload
-            # has a workshop (the store builds what each participant may see of it).
-            state = None
-            if self.store is None and self.reader is not None and milestone is None:
-                state = self.reader.workload_state(name)
-            workshop = None
-            revisions: dict[str, int] = {}
-            owners = {}
-            if state is not None:
-                record, answers = state.record, state.answers
-                revisions, owners = state.revisions, state.owners
-            else:
-                store = self.wait_for_store()
-                if store is None:
-                    return
-                record = store.get_workload(name)
-                if milestone is not None:
-                    answers = dict(store.milestone_snapshot(name, milestone).answers)
-                else:
-                    answers, revisions = store.answers_with_revisions(name)
-                    workshop = store.workshop(name, viewer=self.participant)
-                    owners = store.plan_owners(name)
-            lens = self.lens if record.lens_id == self.lens.id else find_lens(record.lens_id)
-            if lens is None:
-                raise LookupError(
-                    f"Workload {name!r} is assessed against lens {record.lens_id!r}, "
-                    "which is not installed (mllens lens import FILE)."
-                )
+            opened = self._read_workload(name, milestone)
         except (StoreError, LookupError) as exc:
             self.mark_usable()
-            self.call_from_thread(self._list_workloads)
+            self.call_from_thread(self._open_failed)
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
-        opened = OpenWorkload(
-            record,
-            lens,
-            answers,
-            read_only=milestone is not None,
-            milestone=milestone,
-            revisions=revisions,
-            workshop=workshop,
-            owners=owners,
-        )
+        if opened is None:
+            return
         self.post_message(self.WorkloadOpened(opened, question, mode))
 
     @on(WorkloadOpened)
     async def _workload_opened(self, message: WorkloadOpened) -> None:
         self.answer_version += 1
         self.current = message.workload
+        if self.current_mode == message.mode:
+            # Already in that mode (the dashboard a start waited on): redraw it.
+            hook = getattr(self.screen, "answers_changed", None)
+            if callable(hook):
+                hook()
         await self.switch_mode(message.mode)
-        self.call_after_refresh(self.mark_usable)
         self.show_participant()
+        await self._arrive(message.workload, message.question)
+
+    async def _arrive(self, workload: OpenWorkload, question: str | None) -> None:
+        """The workload's screen is shown: go on to the question or the presentation asked
+        for, and mark the app usable once that is drawn."""
+        self.call_after_refresh(self.mark_usable)
         if self.start_present:
             self.start_present = False
             from mllens_tui.app.screens.present import PresentScreen
 
-            order = [q.id for q in message.workload.lens.questions]
-            start = order.index(message.question) if message.question in order else 0
+            order = [q.id for q in workload.lens.questions]
+            start = order.index(question) if question in order else 0
             await self.push_screen(PresentScreen(order, start))
             return
-        if message.question:
-            wanted = message.workload.lens.question(message.question)
+        if question:
+            wanted = workload.lens.question(question)
             if wanted is None:
                 self.notify(
-                    f"Unknown question id {message.question!r} in lens "
-                    f"{message.workload.lens.id!r}",
+                    f"Unknown question id {question!r} in lens {workload.lens.id!r}",
                     severity="error",
                 )
                 return
             from mllens_tui.app.screens.question import QuestionScreen
 
-            order = [q.id for q in message.workload.lens.questions]
+            order = [q.id for q in workload.lens.questions]
             await self.push_screen(QuestionScreen(order, order.index(wanted.id)))
 
     # -- saving answers ----------------------------------------------------------------------

@@ -14,13 +14,21 @@ from dataclasses import replace
 
 from textual.app import App
 
-from mllens_tui.app.widgets.bars import sixteen_colours
-
 SIXTEEN_COLOURS = {
     "text-muted": "#b4b4b4",  # white (7), not bright black (8)
     "block-cursor-foreground": "#000000",  # black on the cyan cursor row
     "footer-key-foreground": "#ffff5f",  # bright yellow keys on the grey footer
 }
+
+
+def sixteen_colours(app: App[object]) -> bool:
+    """True when the terminal shows 16 colours: TEXTUAL_COLOR_SYSTEM=standard, or a terminal
+    detected as such (not under tests, whose captured output would pass for one)."""
+    from textual import constants
+
+    if constants.COLOR_SYSTEM in ("standard", "windows"):
+        return True
+    return not app.is_headless and app.console.color_system in ("standard", "windows")
 
 
 def use_sixteen_colours(app: App[object]) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mllens_tui.history import HistoryPoint
 from mllens_tui.lens.model import Lens
 from mllens_tui.scoring import GroupScore, Scores
-from mllens_tui.snapshot import Comparison, utc
+
+if TYPE_CHECKING:
+    from mllens_tui.snapshot import Comparison
 
 NO_DATA = "no data yet"
 EMPTY_CELL = "·"  # a pillar x phase cell with no questions at all (not a score of 0)
@@ -261,6 +263,8 @@ def history_chart(
     title: str = "Score over time",
 ) -> HistorySpec:
     """The overall score (and any of ``pillars``, by id) over time; ``target`` is 0-1."""
+    from mllens_tui.snapshot import utc  # not at import: the dashboard's start needs none
+
     ordered = sorted(points, key=lambda p: utc(p.at))
     series: list[Series] = []
     if overall:

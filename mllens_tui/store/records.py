@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from mllens_tui.assessment import Answer
-from mllens_tui.history import HistoryPoint, PointKind
-from mllens_tui.workshop import Ballot, Spread
+
+if TYPE_CHECKING:
+    from mllens_tui.history import HistoryPoint, PointKind
+    from mllens_tui.workshop import Ballot, Spread
 
 __all__ = [
     "AnswerChangeRecord",
@@ -28,6 +31,17 @@ __all__ = [
     "WorkloadRecord",
     "WorkshopRecord",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The re-exported core types load when first asked for: the workload list (which reads
+    # through quickread before its first frame) needs neither the history nor the workshop.
+    if name in ("HistoryPoint", "PointKind"):
+        from mllens_tui import history
+
+        return getattr(history, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 FieldValue = int | bool | str | tuple[str, ...] | None
 

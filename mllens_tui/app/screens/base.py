@@ -33,6 +33,12 @@ class AppScreen(Screen[None]):
             footer.compact = width < 100
             footer.show_command_palette = width >= 100
 
+    def footer(self) -> Footer:
+        """The footer as ``_fit_footer`` sets it for the terminal's width now: composed so,
+        the first frame needs no restyle and no second layout."""
+        wide = self.app.size.width >= 100
+        return Footer(compact=not wide, show_command_palette=wide)
+
     def action_search(self) -> None:
         if self.workload is None:
             self.notify("Open a workload first: search finds its questions.")

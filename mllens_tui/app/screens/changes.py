@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.widgets.tables import FitTable
@@ -69,7 +69,7 @@ class AnswerHistoryScreen(AppScreen):
         with Vertical(id="changes"):
             yield Static(id="changes-summary", classes="group-summary")
             yield FitTable(id="changes-table", cursor_type="row", flex="to")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         workload = self.workload

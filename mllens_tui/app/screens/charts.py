@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.widgets.charts import PhaseBarsPlot, PillarBarsPlot
@@ -27,7 +27,7 @@ class ChartsScreen(AppScreen):
         with Vertical(id="charts"):
             yield PillarBarsPlot(id="pillar-chart")
             yield PhaseBarsPlot(id="phase-chart")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.refresh_view()

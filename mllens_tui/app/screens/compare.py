@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import arrow, pct, plural
@@ -57,7 +57,7 @@ class CompareScreen(AppScreen):
                 classes="section-title",
             )
             yield FitTable(id="compare-table", cursor_type="row", flex="title")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.workload_name}: {label(self.a)} → {label(self.b)}"

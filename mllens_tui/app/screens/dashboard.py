@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import pct, risk_label
@@ -99,7 +99,7 @@ class DashboardScreen(AppScreen):
             yield HeatmapTable(id="matrix")
             yield Static("Biggest gaps to target  (i opens the plan)", classes="section-title")
             yield GapList(id="gaps")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.refresh_view()

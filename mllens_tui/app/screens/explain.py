@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import pct, plural
@@ -32,7 +32,7 @@ class ExplainScreen(AppScreen):
         with Vertical(id="explain"):
             yield Static(id="explain-formula", classes="group-summary")
             yield FitTable(id="explain-table", cursor_type="row", flex="title")
-        yield Footer()
+        yield self.footer()
 
     def group_name(self) -> str:
         workload = self.workload

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import arrow, pct
@@ -91,7 +91,7 @@ class HistoryScreen(AppScreen):
             yield HistoryPlot(id="history-plot")
             yield Static(id="history-summary", classes="group-summary")
             yield FitTable(id="milestones", cursor_type="row", flex="name")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.dialogs import Choose, TextPrompt
@@ -81,7 +81,7 @@ class PlanScreen(AppScreen):
             yield Static(id="plan-summary", classes="group-summary")
             yield FitTable(id="plan-table", cursor_type="row", flex="title")
             yield Static(id="plan-detail", classes="plan-detail")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(FitTable)

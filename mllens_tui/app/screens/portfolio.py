@@ -15,7 +15,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.screens.compare import CompareScreen
@@ -101,7 +101,7 @@ class PortfolioScreen(AppScreen):
         yield Static("Reading every workload…", id="portfolio-status")
         yield MeasuredTable(id="portfolio-table", cursor_type="row")
         yield Static(id="portfolio-shared")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         if self.mllens.store is not None:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Digits, Footer, Header, Label, Static
+from textual.widgets import Digits, Header, Label, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.workshop_actions import agree_flow, reveal
@@ -74,7 +74,7 @@ class PresentScreen(AppScreen):
                     yield Digits("", id="present-spread")
                 yield Static(id="present-chart")
             yield VerticalScroll(id="present-levels")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.show(self.index)

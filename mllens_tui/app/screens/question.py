@@ -25,7 +25,6 @@ from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import (
-    Footer,
     Header,
     Input,
     Label,
@@ -40,7 +39,6 @@ from mllens_tui.app.screens.dialogs import Choose, ask_not_applicable, na_notes
 from mllens_tui.app.text import STATUS_SYMBOL, risk_label
 from mllens_tui.app.widgets.choices import ChoiceList
 from mllens_tui.assessment import Answer, Confidence, NAReason
-from mllens_tui.aws_review import exclusive_choices
 from mllens_tui.lens.model import Choice, Question
 
 NOTES_DELAY = 0.6  # seconds of quiet typing before notes are saved
@@ -124,7 +122,7 @@ class QuestionScreen(AppScreen):
             yield Label("Evidence: a link or where to find it (v)", classes="q-label")
             yield Input(id="q-evidence", placeholder=EVIDENCE_PLACEHOLDER)
             yield Static(id="q-link", classes="q-link")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         self.show(self.index)
@@ -504,6 +502,8 @@ class QuestionScreen(AppScreen):
         if choice_id in before:
             chosen = tuple(c for c in before if c != choice_id)
         else:
+            from mllens_tui.aws_review import exclusive_choices
+
             chosen, _ = exclusive_choices(q, [*before, choice_id])
         if self.workload is not None and not self.workload.read_only:
             cleared = [c.title for c in q.choices if c.id in before and c.id not in chosen]

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, Tab, Tabs
+from textual.widgets import DataTable, Header, Static, Tab, Tabs
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.text import STATUS_SYMBOL, pct, risk_label
@@ -66,7 +66,7 @@ class GroupedQuestionsScreen(AppScreen):
             yield Tabs(id="groups")
         yield Static(id="group-summary", classes="group-summary")
         yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=False, flex="title")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(QuestionTable)

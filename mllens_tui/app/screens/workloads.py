@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from mllens_tui.app.screens.base import AppScreen
@@ -48,6 +49,68 @@ class Row:
     total: int
     overall: float | None
     updated: datetime
+
+
+def score_rows(source: _Reads, records: list[WorkloadRecord]) -> list[Row]:
+    """The rows of ``records``, scored, with one query for all their answers."""
+    from mllens_tui.assessment import Profile
+    from mllens_tui.lens.registry import find_lens
+    from mllens_tui.scoring import score
+
+    answers = source.answers_by_workload(r.id for r in records)
+    lenses: dict[str, Lens | None] = {}
+    rows = []
+    for record in records:
+        if record.lens_id not in lenses:
+            lenses[record.lens_id] = find_lens(record.lens_id)
+        lens = lenses[record.lens_id]
+        total, overall = 0, None
+        if lens is not None:
+            profile = Profile(record.default_target, dict(record.pillar_weights))
+            scores = score(lens, answers[record.id], profile).overall
+            total, overall = scores.applicable, scores.score
+        rows.append(
+            Row(
+                record.name,
+                record.environment,
+                record.lens_id,
+                record.answered_count,
+                total,
+                overall,
+                record.updated_at,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """The start of the list, read before the first frame: its first rows and how many
+    workloads there are in all."""
+
+    rows: list[Row]
+    total: int
+
+
+def first_rows(source: _Reads, limit: int = FIRST_ROWS) -> FirstRows:
+    """What the first frame of the list shows, read now (the app does this before its
+    first frame, so that frame is the list itself): the first ``limit`` rows, scored."""
+    records = source.list_workloads()
+    return FirstRows(score_rows(source, records[:limit]), len(records))
+
+
+def _count(total: int) -> str:
+    return f"{total} workload{'s' if total != 1 else ''} · enter opens · n creates a new one"
+
+
+def _new_table() -> FitTable:
+    table = FitTable(id="workloads-table", cursor_type="row", zebra_stripes=True, flex="name")
+    table.add_column("Workload", key="name")
+    table.add_column("Env", key="env")
+    table.add_column("Answered", key="answered")
+    table.add_column("Overall", key="overall")
+    table.add_column("Updated (UTC)", key="updated", width=16)
+    return table
 
 
 class WorkloadsScreen(AppScreen):
@@ -81,10 +144,19 @@ class WorkloadsScreen(AppScreen):
             self.generation = generation
 
     def compose(self) -> ComposeResult:
+        # The app read the list before its first frame: compose it with its rows, so that
+        # frame shows them (a table mounted afterwards costs another layout and frame).
+        first = self._first = self.mllens.take_first_rows()
         yield Header()
         with Vertical(id="workloads"):
-            yield Static("Opening the database…", id="workloads-status", classes="status")
-        yield Footer()
+            if first is not None and first.rows:
+                yield Static(_count(first.total), id="workloads-status", classes="status")
+                table = _new_table()
+                self._add_rows(table, first.rows)
+                yield table
+            else:
+                yield Static("Opening the database…", id="workloads-status", classes="status")
+        yield self.footer()
 
     async def _table(self) -> FitTable:
         """The workload table, mounted when there is something to list: the first screen
@@ -92,13 +164,8 @@ class WorkloadsScreen(AppScreen):
         found = self.query(DataTable)
         if found:
             return found.first(FitTable)
-        table = FitTable(id="workloads-table", cursor_type="row", zebra_stripes=True, flex="name")
+        table = _new_table()
         await self.query_one("#workloads", Vertical).mount(table)
-        table.add_column("Workload", key="name")
-        table.add_column("Env", key="env")
-        table.add_column("Answered", key="answered")
-        table.add_column("Overall", key="overall")
-        table.add_column("Updated (UTC)", key="updated", width=16)
         table.fit()
         return table
 
@@ -113,13 +180,35 @@ class WorkloadsScreen(AppScreen):
     _shown = 0  # the generation on screen
     _wanted: str | None = None  # the row under the cursor before a reload
 
-    def on_mount(self) -> None:
-        if self.mllens.store is not None or self.mllens.reader is not None:
+    _first: FirstRows | None = None  # read by the app before the first frame
+
+    async def on_mount(self) -> None:
+        first = self._first
+        if first is not None:
+            self._listed = True
+            if first.rows:
+                table = self.query_one(FitTable)
+                table.focus()
+                table.call_when_drawn(self.mllens.mark_usable)
+            else:
+                await self._show([], 0, self._generation)
+            if first.total > len(first.rows):
+                # The rest, a chunk at a time, once the first rows are on screen: scoring
+                # them sooner would only hold the first frame back.
+                rest = partial(self.reload, start=len(first.rows))
+                if first.rows:
+                    self.query_one(FitTable).call_when_drawn(rest)
+                else:
+                    rest()
+        elif self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
         elif self.mllens.store_error:
             self.show_store_error(self.mllens.store_error)
 
     def on_screen_resume(self) -> None:
+        if self._first is not None:
+            self._first = None  # the resume of the first mount: the rows are fresh
+            return
         if self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
 
@@ -136,23 +225,25 @@ class WorkloadsScreen(AppScreen):
         )
 
     @work(thread=True, exclusive=True, group="workloads")
-    def reload(self) -> None:
+    def reload(self, start: int = 0) -> None:
+        """Read the list again (``start``: only the rows from there on, added to those on
+        screen)."""
         from mllens_tui.store.errors import StoreError
 
         app = self.mllens
         source = app.store or app.reader
         if source is None:
             return
-        self._generation += 1
+        if start == 0:
+            self._generation += 1
         generation = self._generation
         try:
             records = source.list_workloads()
             worker = get_current_worker()
-            start = 0
             while True:
                 # The first chunk is small: what the screen shows before the list appears.
                 end = FIRST_ROWS if start == 0 else start + CHUNK_ROWS
-                rows = self._score(source, records[start:end])
+                rows = score_rows(source, records[start:end])
                 if worker.is_cancelled:
                     return
                 if start == 0:
@@ -166,59 +257,30 @@ class WorkloadsScreen(AppScreen):
             app.call_from_thread(app.notify, str(exc), severity="error")
             app.mark_usable()
 
-    def _score(self, source: _Reads, records: list[WorkloadRecord]) -> list[Row]:
-        """The rows of ``records``, scored, with one query for all their answers."""
-        from mllens_tui.assessment import Profile
-        from mllens_tui.lens.registry import find_lens
-        from mllens_tui.scoring import score
-
-        answers = source.answers_by_workload(r.id for r in records)
-        lenses: dict[str, Lens | None] = {}
-        rows = []
-        for record in records:
-            if record.lens_id not in lenses:
-                lenses[record.lens_id] = find_lens(record.lens_id)
-            lens = lenses[record.lens_id]
-            total, overall = 0, None
-            if lens is not None:
-                profile = Profile(record.default_target, dict(record.pillar_weights))
-                scores = score(lens, answers[record.id], profile).overall
-                total, overall = scores.applicable, scores.score
-            rows.append(
-                Row(
-                    record.name,
-                    record.environment,
-                    record.lens_id,
-                    record.answered_count,
-                    total,
-                    overall,
-                    record.updated_at,
-                )
-            )
-        return rows
-
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
+        await self._show(message.rows, message.total, message.generation)
+
+    async def _show(self, rows: list[Row], total: int, generation: int) -> None:
+        """Replace the list with ``rows``, the first of ``total`` workloads."""
         table = await self._table()
         status = self.query_one("#workloads-status", Static)
         selected = None
         if table.row_count and table.cursor_row is not None:
             selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         table.clear()
-        self._shown = message.generation
+        self._shown = generation
         self._wanted = selected
-        self._add_rows(table, message.rows)
+        self._add_rows(table, rows)
         self._listed = True
-        self.call_after_refresh(self.mllens.mark_usable)
-        if message.rows:
-            total = message.total
-            status.update(
-                f"{total} workload{'s' if total != 1 else ''} · enter opens · n creates a new one"
-            )
+        if rows:
+            table.call_when_drawn(self.mllens.mark_usable)
+            status.update(_count(total))
             table.display = True
             table.focus()
             self.refresh_bindings()
         else:
+            self.call_after_refresh(self.mllens.mark_usable)
             table.display = False
             self.refresh_bindings()
             status.update(

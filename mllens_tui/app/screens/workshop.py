@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from mllens_tui.app.screens.base import AppScreen
 from mllens_tui.app.widgets.tables import FitTable
@@ -58,7 +58,7 @@ class WorkshopScreen(AppScreen):
             yield Static(id="workshop-state", classes="group-summary")
             yield FitTable(id="workshop-table", cursor_type="row", flex="ballots")
             yield Static(id="workshop-summary", classes="status")
-        yield Footer()
+        yield self.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(FitTable)

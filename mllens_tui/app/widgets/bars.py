@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual.app import App
 from textual.geometry import Size
 from textual.widgets import Static
 
+from mllens_tui.app.palette import sixteen_colours
 from mllens_tui.app.text import pct
 from mllens_tui.charts.specs import score_band
 
@@ -28,16 +28,6 @@ class Bar:
 
 # In 16 colours a theme's amber comes out as red: name the terminal's own colours instead.
 ANSI_BANDS = {"low": "bold red", "mid": "yellow", "high": "green", "none": "dim"}
-
-
-def sixteen_colours(app: App[object]) -> bool:
-    """True when the terminal shows 16 colours: TEXTUAL_COLOR_SYSTEM=standard, or a terminal
-    detected as such (not under tests, whose captured output would pass for one)."""
-    from textual import constants
-
-    if constants.COLOR_SYSTEM in ("standard", "windows"):
-        return True
-    return not app.is_headless and app.console.color_system in ("standard", "windows")
 
 
 FILL = "█"

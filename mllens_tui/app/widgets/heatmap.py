@@ -13,7 +13,8 @@ from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from mllens_tui.app.widgets.bars import ANSI_BANDS, sixteen_colours
+from mllens_tui.app.palette import sixteen_colours
+from mllens_tui.app.widgets.bars import ANSI_BANDS
 from mllens_tui.charts.specs import HeatCell, HeatmapSpec, score_band
 
 CLIPPED = 5  # phase headings are cut to this many characters when nothing else fits

@@ -8,11 +8,14 @@ never scrolls sideways: what is cut reads as cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
@@ -23,6 +26,24 @@ class MeasuredTable(DataTable[Any]):
     """A DataTable whose columns that size to their content are measured as each row is
     added, not when the table is next idle: on a busy machine the table can otherwise be
     drawn (or fitted) with columns the width of their headings."""
+
+    _when_drawn: list[Callable[[], object]] | None = None
+
+    def call_when_drawn(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the table has been drawn with rows: a DataTable measures
+        new rows when it is next idle, so the refresh after adding them may not show them."""
+        if self._when_drawn is None:
+            self._when_drawn = []
+        self._when_drawn.append(callback)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._when_drawn and self.row_count and not self._require_update_dimensions:
+            callbacks, self._when_drawn = self._when_drawn, None
+            for callback in callbacks:
+                # After this refresh has been written to the terminal.
+                self.app.call_later(callback)
+        return lines
 
     def add_row(
         self,
