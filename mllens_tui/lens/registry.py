@@ -7,7 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from mllens_tui import paths
-from mllens_tui.lens.loader import load_lens
 from mllens_tui.lens.model import Lens
 from mllens_tui.problems import InputError, Problem
 
@@ -20,6 +19,8 @@ def load_any(path: Path) -> Lens:
         from mllens_tui.lens.aws_json import load_aws_lens
 
         return load_aws_lens(path)
+    from mllens_tui.lens.loader import load_lens  # the TOML parser: only when not cached
+
     return load_lens(path)
 
 

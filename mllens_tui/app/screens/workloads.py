@@ -22,7 +22,6 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from mllens_tui.app.screens.base import AppScreen
-from mllens_tui.app.screens.dialogs import Confirm, TextPrompt
 from mllens_tui.app.text import pct
 from mllens_tui.app.widgets.tables import FitTable
 
@@ -363,6 +362,8 @@ class WorkloadsScreen(AppScreen):
             if name:
                 self._create(name)
 
+        from mllens_tui.app.screens.dialogs import TextPrompt
+
         self.app.push_screen(
             TextPrompt(
                 "New workload",
@@ -398,6 +399,8 @@ class WorkloadsScreen(AppScreen):
             if new and new != old:
                 self._rename(old, new)
 
+        from mllens_tui.app.screens.dialogs import TextPrompt
+
         self.app.push_screen(
             TextPrompt(f"Rename {old}", value=old, validate=self._check_name), renamed
         )
@@ -431,6 +434,7 @@ class WorkloadsScreen(AppScreen):
 
         import shlex
 
+        from mllens_tui.app.screens.dialogs import Confirm
         from mllens_tui.store.workloads import TRASH_DAYS
 
         self.app.push_screen(
