@@ -388,8 +388,13 @@ class MLLensApp(LiveUpdates, App[None]):
             # Importing the store holds the GIL for most of half a second: let the first
             # screen draw its rows first. The timeout covers a screen that never says so.
             self._usable.wait(timeout=2.0)
-        # The first screen is drawn: collect cycles again (``mllens open`` starts without).
-        gc.enable()
+        if not gc.isenabled():
+            # ``mllens open`` started without the cycle collector; the first screen is drawn.
+            # What start-up built is kept for good: freeze it first, so that the collector's
+            # first passes do not walk all of it (hundreds of thousands of objects) while the
+            # user presses the first keys.
+            gc.freeze()
+            gc.enable()
         from mllens_tui.store.service import Store
 
         try:
