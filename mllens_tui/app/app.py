@@ -144,9 +144,6 @@ class MLLensApp(LiveUpdates, App[None]):
 
     current: reactive[OpenWorkload | None] = reactive(None, init=False, always_update=True)
 
-    class ReaderReady(Message):
-        """The database can be read (``reader``); the store opens next, for writes."""
-
     class StoreReady(Message):
         """The database is open."""
 
@@ -244,7 +241,6 @@ class MLLensApp(LiveUpdates, App[None]):
         self._usable = threading.Event()  # the first screen shows what it is for
         self._opened_start = False
         self._first_rows: FirstRows | None = None  # read before the first frame
-        self._first_workload: OpenWorkload | None = None  # idem, for mllens open W
         self._draining = False  # the app is ending: drain_writes commits what is queued
         self._writes: queue.Queue[_Write | None] = queue.Queue()
         self._writer_started = False
@@ -337,9 +333,8 @@ class MLLensApp(LiveUpdates, App[None]):
                 opened = self._read_workload(self.start_workload, wait=False)
                 if opened is not None:
                     self._opened_start = True
-                    self._first_workload = opened
                     self.answer_version += 1
-                    self.current = opened
+                    self.current = opened  # on_mount goes on to the question asked for
             else:
                 import shutil
 
@@ -348,9 +343,7 @@ class MLLensApp(LiveUpdates, App[None]):
                 # Only the rows a terminal this tall shows: the rest follow a chunk at a time.
                 self._first_rows = first_rows(reader, shutil.get_terminal_size().lines)
         except (StoreError, LookupError):
-            # Left to the usual way, which shows the error once the screen is up.
-            self._opened_start = False
-            self._first_workload = None
+            pass  # left to the store, which shows the error once the screen is up
 
     def take_first_rows(self) -> FirstRows | None:
         """The list read before the first frame, once (later shows read it again)."""
@@ -365,26 +358,18 @@ class MLLensApp(LiveUpdates, App[None]):
         self.call_after_refresh(self._connect)
         self._catch_signals()
         self._watch_terminal()
-        if self._first_workload is not None:
+        if self.current is not None:  # read by on_load
             self.show_participant()
-            await self._arrive(self._first_workload, self.start_question)
-            self._first_workload = None
+            await self._arrive(self.current, self.start_question)
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self) -> None:
-        """Read for the first screen through ``quickread`` (the standard library's sqlite3,
-        milliseconds), then open the store (SQLAlchemy, half a second) for the first write."""
-        from mllens_tui import paths
+        """Open the store (SQLAlchemy, half a second) for the first write: once the first
+        screen, read by ``on_load`` through the reader, is drawn; at once without a reader
+        (the screen waits for the store then)."""
         from mllens_tui.store.errors import StoreError
-        from mllens_tui.store.quickread import QuickRead
 
         if self.reader is not None:
-            # Read before the first frame (on_load): the first screen shows it already.
-            self._usable.wait(timeout=2.0)
-        elif (reader := QuickRead.open(self.db_url or paths.default_db_url())) is not None:
-            _ = self.lens  # load the lens here, off the event loop
-            self.reader = reader
-            self.post_message(self.ReaderReady())
             # Importing the store holds the GIL for most of half a second: let the first
             # screen draw its rows first. The timeout covers a screen that never says so.
             self._usable.wait(timeout=2.0)
@@ -427,26 +412,15 @@ class MLLensApp(LiveUpdates, App[None]):
         self._store_settled.wait()
         return self.store
 
-    @on(ReaderReady)
-    def _reader_ready(self) -> None:
-        if self.start_workload and not self._opened_start:
-            # Straight to the workload: listing all of them meanwhile would only slow it
-            # down. The list loads when it is shown (or if the workload fails to open).
-            self._open_start()
-            return
-        self._list_workloads()
-
     async def _open_failed(self) -> None:
-        """A workload could not be opened: back to the list, unless one is open already."""
+        """A workload could not be opened: back to the list, unless one is open already; a
+        list in view is read again (the workload may be gone)."""
+        from mllens_tui.app.screens.workloads import WorkloadsScreen
+
         if self.current is None and self.current_mode != "workloads":
             await self.switch_mode("workloads")
-        else:
-            self._list_workloads()
-
-    def _list_workloads(self) -> None:
-        hook = getattr(self.screen, "reader_ready", None)
-        if callable(hook):
-            hook()
+        elif isinstance(self.screen, WorkloadsScreen):
+            self.screen.reload()
 
     @on(StoreReady)
     def _store_ready(self) -> None:
@@ -1333,8 +1307,6 @@ def _freeze_long_lived(app: App[Any]) -> None:
     global _frozen
     if _frozen or app.is_headless:
         return
-    import gc
-
     gc.freeze()
     _frozen = True
 

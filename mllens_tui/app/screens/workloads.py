@@ -211,9 +211,6 @@ class WorkloadsScreen(AppScreen):
         if self.mllens.store is not None or self.mllens.reader is not None:
             self.reload()
 
-    def reader_ready(self) -> None:
-        self.reload()
-
     def store_ready(self) -> None:
         if not self._listed:  # the reader listed them already: the same rows
             self.reload()
