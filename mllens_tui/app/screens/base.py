@@ -23,20 +23,23 @@ class AppScreen(Screen[None]):
     ]
     _shown_for: tuple[object, ...] | None = None
 
+    def _footer_wide(self) -> bool:
+        # Below 100 columns the footer drops its spacing and the palette key (help lists
+        # ctrl+p), so the keys that matter are not cut.
+        return self.app.size.width >= 100
+
     @on(events.Resize)
     @on(events.ScreenResume)
     def _fit_footer(self) -> None:
-        # Below 100 columns the footer drops its spacing and the palette key (help lists
-        # ctrl+p), so the keys that matter are not cut.
-        width = self.app.size.width
+        wide = self._footer_wide()
         for footer in self.query(Footer):
-            footer.compact = width < 100
-            footer.show_command_palette = width >= 100
+            footer.compact = not wide
+            footer.show_command_palette = wide
 
     def footer(self) -> Footer:
         """The footer as ``_fit_footer`` sets it for the terminal's width now: composed so,
         the first frame needs no restyle and no second layout."""
-        wide = self.app.size.width >= 100
+        wide = self._footer_wide()
         return Footer(compact=not wide, show_command_palette=wide)
 
     def action_search(self) -> None:

@@ -41,7 +41,8 @@ class MeasuredTable(DataTable[Any]):
         if self._when_drawn and self.row_count and not self._require_update_dimensions:
             callbacks, self._when_drawn = self._when_drawn, None
             for callback in callbacks:
-                # After this refresh has been written to the terminal.
+                # After the refresh that drew the rows. While Textual still mounts the first
+                # screen, that refresh may be thrown away and the next one reach the terminal.
                 self.app.call_later(callback)
         return lines
 
